@@ -1,0 +1,88 @@
+//! Use cases. Each takes an [`Actor`], checks permission and scope, applies the rules of `domain`
+//! and writes through `store` in one transaction (change + audit event + outbox). Handlers call
+//! these and nothing else, so no handler can forget a check.
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod error;
+pub mod officers;
+pub mod org;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use qltt_domain::Clock;
+use qltt_store::Db;
+
+pub use actor::Actor;
+pub use error::{AppError, AppResult, ErrorKind};
+
+/// The real clock; the only place outside `main` that reads the system time.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Settings that shape behaviour (not wiring).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Lifetime of a sign-in (API session token or page cookie).
+    pub session_hours: i64,
+    /// Failed sign-ins tolerated per account / per address within `throttle_minutes`.
+    pub max_failures_per_account: i64,
+    pub max_failures_per_address: i64,
+    pub throttle_minutes: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            session_hours: 12,
+            max_failures_per_account: 5,
+            max_failures_per_address: 20,
+            throttle_minutes: 15,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> App {
+        App {
+            db,
+            clock,
+            settings: Settings::default(),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.db.backend().as_str()
+    }
+
+    /// A cheap round trip to the database for health checks.
+    pub async fn ping(&self) -> AppResult<()> {
+        sqlx_ping(&self.db).await
+    }
+}
+
+async fn sqlx_ping(db: &Db) -> AppResult<()> {
+    qltt_store::outbox::pending_count(db.pool())
+        .await
+        .map(|_| ())
+        .map_err(AppError::from)
+}

@@ -1,0 +1,13 @@
+//! The pure core of QLTT: types and rules of law, Vietnamese formats, the audit hash. No I/O, no
+//! async, no database: everything here is a function of its inputs and is tested case by case.
+
+pub mod audit;
+pub mod clock;
+pub mod error;
+pub mod format;
+pub mod officer;
+pub mod org;
+pub mod text;
+
+pub use clock::Clock;
+pub use error::DomainError;

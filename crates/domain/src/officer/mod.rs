@@ -1,0 +1,239 @@
+//! Officers (công chức QLTT), their roles and ranks, and what each role may do. A permission says
+//! *what* an officer may do; scope (the home unit's subtree) says *where*; the `app` layer checks
+//! both on every read and write.
+
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+use crate::text::bounded;
+
+macro_rules! string_enum {
+    ($name:ident, $field:literal, $code:literal, $msg:literal, { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The Vietnamese name shown on pages.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Result<Self, DomainError> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| DomainError::invalid($field, $code, $msg))
+            }
+        }
+    };
+}
+
+string_enum!(Role, "roles", "officer.invalid_role",
+    "Vai trò không hợp lệ.", {
+    Admin => "admin", "Quản trị hệ thống",
+    UnitHead => "unit_head", "Chi cục trưởng / Thủ trưởng đơn vị",
+    DeputyUnitHead => "deputy_unit_head", "Phó thủ trưởng đơn vị",
+    TeamLeader => "team_leader", "Đội trưởng",
+    Inspector => "inspector", "Kiểm soát viên",
+    WarehouseKeeper => "warehouse_keeper", "Thủ kho",
+    Clerk => "clerk", "Văn thư",
+    Accountant => "accountant", "Kế toán",
+    HrOfficer => "hr_officer", "Cán bộ tổ chức",
+    Viewer => "viewer", "Người xem",
+});
+
+// Ranks of market surveillance officers (ngạch): Kiểm soát viên thị trường, KSV chính, KSV cao cấp.
+string_enum!(Rank, "rank", "officer.invalid_rank",
+    "Ngạch không hợp lệ (ksv, ksv_chinh, ksv_cao_cap).", {
+    Ksv => "ksv", "Kiểm soát viên thị trường",
+    KsvChinh => "ksv_chinh", "Kiểm soát viên chính thị trường",
+    KsvCaoCap => "ksv_cao_cap", "Kiểm soát viên cao cấp thị trường",
+});
+
+/// What an officer may do, independent of where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// See the units of one's scope.
+    ViewOrg,
+    /// Create, rename, move and merge units.
+    ManageUnits,
+    /// See officers of one's scope.
+    ViewOfficers,
+    /// Create officers, change their roles, deactivate them.
+    ManageOfficers,
+    /// Read the audit log of one's scope.
+    ViewAudit,
+}
+
+impl Role {
+    pub fn grants(self, permission: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match permission {
+            ViewOrg | ViewOfficers => true,
+            ManageUnits => matches!(self, Admin),
+            ManageOfficers => matches!(self, Admin | UnitHead | HrOfficer),
+            ViewAudit => matches!(self, Admin | UnitHead | DeputyUnitHead),
+        }
+    }
+}
+
+pub fn roles_grant(roles: &[Role], permission: Permission) -> bool {
+    roles.iter().any(|r| r.grants(permission))
+}
+
+/// Who may hand out which role. Only an administrator can make another administrator: otherwise
+/// an HR officer could escalate anyone (including themselves, through a new account) to full power.
+pub fn check_role_grant(actor_roles: &[Role], granted: &[Role]) -> Result<(), DomainError> {
+    if !roles_grant(actor_roles, Permission::ManageOfficers) {
+        return Err(DomainError::refused(
+            "auth.forbidden",
+            "Bạn không có quyền quản lý công chức.",
+        ));
+    }
+    if granted.contains(&Role::Admin) && !actor_roles.contains(&Role::Admin) {
+        return Err(DomainError::refused(
+            "auth.forbidden",
+            "Chỉ quản trị hệ thống mới được cấp vai trò quản trị.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn parse_roles(raw: &[String]) -> Result<Vec<Role>, DomainError> {
+    if raw.is_empty() {
+        return Err(DomainError::invalid(
+            "roles",
+            "validation.required",
+            "Cần ít nhất một vai trò.",
+        ));
+    }
+    let mut roles = raw
+        .iter()
+        .map(|r| Role::parse(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    roles.sort();
+    roles.dedup();
+    Ok(roles)
+}
+
+/// A login name: 3–64 characters of lower-case ASCII letters, digits, '.', '_' or '-', so that it
+/// is typed the same on any phone keyboard and never confused by diacritics or case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let name = raw.trim().to_lowercase();
+        let ok = (3..=64).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        if ok {
+            Ok(Username(name))
+        } else {
+            Err(DomainError::invalid(
+                "username",
+                "officer.invalid_username",
+                "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'.",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+pub fn full_name(raw: &str) -> Result<String, DomainError> {
+    bounded("full_name", raw, 120, true)
+}
+
+/// Minimum strength for a password chosen by a person. Length is what matters (NIST SP 800-63B);
+/// the upper bound keeps argon2 from being fed megabytes.
+pub fn check_password(raw: &str) -> Result<(), DomainError> {
+    let len = raw.chars().count();
+    if len < 10 {
+        return Err(DomainError::invalid(
+            "password",
+            "officer.weak_password",
+            "Mật khẩu phải có ít nhất 10 ký tự.",
+        ));
+    }
+    if len > 256 {
+        return Err(DomainError::invalid(
+            "password",
+            "validation.too_long",
+            "Mật khẩu dài quá 256 ký tự.",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_reads_its_own_name_back() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Ok(*r));
+        }
+        for r in Rank::ALL {
+            assert_eq!(Rank::parse(r.as_str()), Ok(*r));
+        }
+        assert!(Role::parse("superuser").is_err());
+    }
+
+    #[test]
+    fn only_leaders_and_hr_manage_officers() {
+        for r in Role::ALL {
+            let may = r.grants(Permission::ManageOfficers);
+            assert_eq!(may, matches!(r, Role::Admin | Role::UnitHead | Role::HrOfficer), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn an_hr_officer_cannot_create_an_administrator() {
+        assert!(check_role_grant(&[Role::HrOfficer], &[Role::Inspector]).is_ok());
+        assert_eq!(
+            check_role_grant(&[Role::HrOfficer], &[Role::Admin]).map_err(|e| e.code()),
+            Err("auth.forbidden")
+        );
+        assert_eq!(
+            check_role_grant(&[Role::Inspector], &[Role::Inspector]).map_err(|e| e.code()),
+            Err("auth.forbidden")
+        );
+        assert!(check_role_grant(&[Role::Admin], &[Role::Admin]).is_ok());
+    }
+
+    #[test]
+    fn usernames_are_plain_ascii() {
+        assert_eq!(Username::parse(" Nguyen.Van_A ").map(|u| u.0), Ok("nguyen.van_a".into()));
+        assert!(Username::parse("nguyễn").is_err());
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn roles_are_deduplicated_and_required() {
+        let roles = parse_roles(&["inspector".into(), "inspector".into(), "clerk".into()]);
+        assert_eq!(roles, Ok(vec![Role::Inspector, Role::Clerk]));
+        assert!(parse_roles(&[]).is_err());
+    }
+
+    #[test]
+    fn passwords_need_ten_characters() {
+        assert!(check_password("ngắn").is_err());
+        assert!(check_password("đủ-mười-ký-tự").is_ok());
+        assert!(check_password(&"x".repeat(300)).is_err());
+    }
+}

@@ -1,0 +1,63 @@
+//! Bounded, trimmed text: every free-text field has a maximum length so that a pasted novel or a
+//! malicious megabyte is refused with a clear message instead of filling the database.
+
+use crate::DomainError;
+
+/// Trims `raw` and checks it is non-empty (when `required`), at most `max` characters and free of
+/// control characters (which have no place in a name and break printed forms).
+pub fn bounded(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, DomainError> {
+    let value = raw.trim();
+    if required && value.is_empty() {
+        return Err(DomainError::invalid(
+            field,
+            "validation.required",
+            "Trường này không được để trống.",
+        ));
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(DomainError::invalid(
+            field,
+            "validation.too_long",
+            format!("Dài quá {max} ký tự (hiện có {len})."),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(DomainError::invalid(
+            field,
+            "validation.control_characters",
+            "Có ký tự điều khiển không hợp lệ.",
+        ));
+    }
+    Ok(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded_by_characters_not_bytes() {
+        assert_eq!(bounded("name", "  Đội số 1 ", 10, true), Ok("Đội số 1".into()));
+        // 10 Vietnamese letters are 10 characters even though they take more bytes.
+        assert!(bounded("name", "ĐĐĐĐĐĐĐĐĐĐ", 10, true).is_ok());
+        assert_eq!(
+            bounded("name", "ĐĐĐĐĐĐĐĐĐĐĐ", 10, true).map_err(|e| e.code()),
+            Err("validation.too_long")
+        );
+        assert_eq!(
+            bounded("name", "   ", 10, true).map_err(|e| e.code()),
+            Err("validation.required")
+        );
+        assert_eq!(bounded("name", "", 10, false), Ok(String::new()));
+        assert_eq!(
+            bounded("name", "a\u{0}b", 10, true).map_err(|e| e.code()),
+            Err("validation.control_characters")
+        );
+    }
+}

@@ -1,0 +1,245 @@
+//! Connection, migrations and the write transaction.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Executor, Transaction};
+
+use crate::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    pub fn from_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Other(format!(
+                "unsupported database URL (use sqlite://… or postgres://…): {}",
+                redact_url(url)
+            )))
+        }
+    }
+}
+
+/// A URL without its password, for logs and messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..scheme], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens the database (creating a SQLite file and its folder if needed) without migrating.
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // One writer at a time anyway; a few readers alongside it under WAL.
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets pages read while a write commits; foreign keys are off by default
+                        // in SQLite; the busy timeout makes a second writer wait instead of failing.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Opens and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Db, StoreError> {
+        let db = Db::connect(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts the one transaction a use case writes through. On SQLite it takes the write lock at
+    /// once (BEGIN IMMEDIATE): a deferred transaction that reads first and writes later can fail
+    /// with SQLITE_BUSY when another writer got in between, and no timeout helps then.
+    pub async fn begin(&self, now: DateTime<Utc>) -> Result<WriteTx, StoreError> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(WriteTx {
+            tx,
+            backend: self.backend,
+            now,
+            audited: 0,
+        })
+    }
+
+    /// Whether any business data exists (used to refuse restoring over a live database and to
+    /// decide on demo data).
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM units")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n == 0)
+    }
+}
+
+fn sqlite_url(url: &str) -> Result<String, StoreError> {
+    // Accept sqlite://path, sqlite:path and sqlite::memory:; create the parent folder and the file.
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)?;
+            }
+        }
+    }
+    let mut out = format!("sqlite://{path}");
+    match query {
+        Some(q) if q.contains("mode=") => out.push_str(&format!("?{q}")),
+        Some(q) => out.push_str(&format!("?{q}&mode=rwc")),
+        None => out.push_str("?mode=rwc"),
+    }
+    Ok(out)
+}
+
+/// The single transaction of a use case: the change, its audit event(s) and its outbox entries
+/// commit together or not at all.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    backend: Backend,
+    now: DateTime<Utc>,
+    audited: usize,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The instant of this change, taken once from the use case's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub(crate) fn mark_audited(&mut self) {
+        self.audited += 1;
+    }
+
+    /// Commits a business change. A change without an audit event is a bug, so it is refused
+    /// here, where no use case can forget it.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        if self.audited == 0 {
+            return Err(StoreError::Other(
+                "refusing to commit a change without an audit event".into(),
+            ));
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Commits bookkeeping that is not a change of business data (a failed sign-in attempt,
+    /// an idempotency reservation, a token's last-use time).
+    pub async fn commit_bookkeeping(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_printed_urls() {
+        assert_eq!(
+            redact_url("postgres://qltt:secret@db:5432/qltt"),
+            "postgres://qltt:***@db:5432/qltt"
+        );
+        assert_eq!(redact_url("sqlite://data/qltt.db"), "sqlite://data/qltt.db");
+    }
+
+    #[test]
+    fn sqlite_urls_create_the_file() {
+        assert_eq!(
+            sqlite_url("sqlite::memory:").ok(),
+            Some("sqlite://:memory:?mode=rwc".into())
+        );
+    }
+}

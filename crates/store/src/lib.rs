@@ -1,0 +1,35 @@
+//! The only crate that talks SQL. One set of queries runs on SQLite (the embedded default) and
+//! PostgreSQL (the national shape) through sqlx's `Any` driver; placeholders are `$1, $2…`, which
+//! both accept. Where a statement must differ (row locks), the difference lives in one function here.
+
+pub mod audit;
+pub mod auth;
+pub mod backup;
+pub mod db;
+pub mod error;
+pub mod idempotency;
+pub mod outbox;
+pub mod units;
+pub mod users;
+
+pub use db::{Backend, Db, WriteTx};
+pub use error::StoreError;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// A new sortable identifier (UUIDv7: time-ordered, so primary-key indexes stay append-mostly).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Instants are stored as fixed-width RFC 3339 UTC text so they sort the same on both databases.
+pub fn ts(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Reads back an instant written by [`ts`].
+pub fn parse_ts(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("bad timestamp {text:?}")))
+}
