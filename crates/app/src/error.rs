@@ -57,7 +57,11 @@ impl AppError {
     }
 
     pub fn not_found(code: &'static str) -> Self {
-        Self::new(ErrorKind::NotFound, code, "Không tìm thấy (hoặc ngoài phạm vi của bạn).")
+        Self::new(
+            ErrorKind::NotFound,
+            code,
+            "Không tìm thấy (hoặc ngoài phạm vi của bạn).",
+        )
     }
 
     pub fn unauthenticated() -> Self {
@@ -95,7 +99,9 @@ impl From<DomainError> for AppError {
             DomainError::Refused { code, message } if code.starts_with("auth.") => {
                 AppError::new(ErrorKind::Forbidden, code, message)
             }
-            DomainError::Refused { code, message } => AppError::new(ErrorKind::Refused, code, message),
+            DomainError::Refused { code, message } => {
+                AppError::new(ErrorKind::Refused, code, message)
+            }
         }
     }
 }

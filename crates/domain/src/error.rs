@@ -14,10 +14,7 @@ pub enum DomainError {
     },
     /// A change the rules refuse in the current state (e.g. work in a unit that was merged away).
     #[error("{message}")]
-    Refused {
-        code: &'static str,
-        message: String,
-    },
+    Refused { code: &'static str, message: String },
 }
 
 impl DomainError {

@@ -43,7 +43,10 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_and_bounded_by_characters_not_bytes() {
-        assert_eq!(bounded("name", "  Đội số 1 ", 10, true), Ok("Đội số 1".into()));
+        assert_eq!(
+            bounded("name", "  Đội số 1 ", 10, true),
+            Ok("Đội số 1".into())
+        );
         // 10 Vietnamese letters are 10 characters even though they take more bytes.
         assert!(bounded("name", "ĐĐĐĐĐĐĐĐĐĐ", 10, true).is_ok());
         assert_eq!(

@@ -1,3 +1,211 @@
-fn main() {
-    println!("Hello, world!");
+//! `qltt`: the one binary. Serves the product (the default), and the operator's commands.
+
+mod backup;
+mod cli;
+
+use std::io::Read;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use qltt_app::{App, SystemClock};
+use qltt_store::Db;
+use qltt_store::audit::Verification;
+use secrecy::SecretString;
+
+use cli::{AuditCommand, Cli, Command, UserCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("không khởi động được: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lỗi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("QLTT_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let json = std::env::var("QLTT_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_app(cli: &Cli) -> anyhow::Result<App> {
+    let url = cli.global.database_url();
+    let db = Db::open(&url).await?;
+    Ok(App::new(db, Arc::new(SystemClock)))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command.clone().unwrap_or_default() {
+        Command::Serve(args) => serve(&cli, args).await,
+        Command::Migrate => {
+            let app = open_app(&cli).await?;
+            println!("Cơ sở dữ liệu ({}) đã cập nhật lược đồ.", app.backend());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Create(args)) => {
+            let app = open_app(&cli).await?;
+            bootstrap(&app, false).await?;
+            let (password, generated) = if args.password_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                (s.trim_end_matches(['\r', '\n']).to_string(), false)
+            } else {
+                (random_password(), true)
+            };
+            let officer = app
+                .create_user_by_operator(
+                    &args.username,
+                    &args.unit,
+                    &args.role,
+                    args.full_name.as_deref(),
+                    SecretString::from(password.clone()),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{} ({})", e.message, e.code))?;
+            println!(
+                "Đã tạo tài khoản {} tại {}.",
+                officer.username, officer.unit_name
+            );
+            if generated {
+                println!("Mật khẩu (chỉ hiển thị một lần): {password}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let app = open_app(&cli).await?;
+            match app
+                .verify_audit()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                Verification::Intact { events } => {
+                    println!("Chuỗi nhật ký nguyên vẹn: {events} sự kiện.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verification::Broken { seq, id, reason } => {
+                    println!("Chuỗi nhật ký BỊ PHÁ VỠ tại sự kiện #{seq} (id {id}): {reason}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Backup { file } => backup::backup(&cli.global, &file).await,
+        Command::Restore { file } => backup::restore(&cli.global, &file).await,
+    }
+}
+
+fn random_password() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Creates the root unit and `admin` on an empty database; prints a generated password once.
+async fn bootstrap(app: &App, announce: bool) -> anyhow::Result<bool> {
+    let admin_password = std::env::var("QLTT_ADMIN_PASSWORD")
+        .ok()
+        .map(SecretString::from);
+    let b = app
+        .bootstrap(admin_password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{} ({})", e.message, e.code))?;
+    if b.admin_created && announce {
+        match &b.generated_password {
+            Some(p) => println!(
+                "Tài khoản quản trị: admin / {p}  (chỉ hiển thị một lần — hãy đổi hoặc ghi lại)"
+            ),
+            None => println!("Tài khoản quản trị: admin (mật khẩu từ QLTT_ADMIN_PASSWORD)"),
+        }
+    }
+    Ok(b.admin_created)
+}
+
+async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let app = open_app(cli).await?;
+    let fresh = bootstrap(&app, true).await?;
+    if fresh && !args.no_demo {
+        let logins = app
+            .load_demo()
+            .await
+            .map_err(|e| anyhow::anyhow!("{} ({})", e.message, e.code))?;
+        if !logins.is_empty() {
+            println!(
+                "Dữ liệu mẫu đã nạp. Tài khoản mẫu (mật khẩu: {}):",
+                qltt_app::bootstrap::demo::DEMO_PASSWORD
+            );
+            for l in &logins {
+                println!(
+                    "  {:<18} {:<28} {}",
+                    l.username,
+                    l.role.label(),
+                    l.unit_code
+                );
+            }
+        }
+    }
+    let bind = args.bind.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listener = tokio::net::TcpListener::bind(&bind).await?;
+    let local = listener.local_addr()?;
+    let state = qltt_web::AppState {
+        app: Arc::new(app),
+        secure_cookies: args.secure_cookies,
+    };
+    let router = qltt_web::router(state);
+    println!(
+        "QLTT đang chạy: http://{local}  (cơ sở dữ liệu: {}, khởi động {} ms)",
+        qltt_store::db::redact_url(&cli.global.database_url()),
+        started.elapsed().as_millis()
+    );
+    tracing::info!(%local, "listening");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
 }

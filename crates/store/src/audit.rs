@@ -19,7 +19,7 @@ pub struct AuditEntry<'a> {
     pub details: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct AuditEvent {
     pub seq: i64,
     pub id: String,
@@ -98,8 +98,14 @@ pub async fn append(tx: &mut WriteTx, entry: AuditEntry<'_>) -> Result<i64, Stor
 /// The outcome of walking the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verification {
-    Intact { events: i64 },
-    Broken { seq: i64, id: String, reason: String },
+    Intact {
+        events: i64,
+    },
+    Broken {
+        seq: i64,
+        id: String,
+        reason: String,
+    },
 }
 
 /// Walks every event in order and recomputes digests and hashes. Catches an edited event (its

@@ -7,7 +7,7 @@ use sqlx::AnyPool;
 
 use crate::{StoreError, WriteTx, new_id, ts};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct TokenRow {
     pub id: String,
     pub user_id: String,
@@ -99,7 +99,12 @@ pub async fn revoke_all_for_user(tx: &mut WriteTx, user_id: &str) -> Result<u64,
 }
 
 /// Notes that a token was used, at most once a minute per token so reads do not become writes.
-pub async fn touch(pool: &AnyPool, token_id: &str, now: &str, stale_before: &str) -> Result<(), StoreError> {
+pub async fn touch(
+    pool: &AnyPool,
+    token_id: &str,
+    now: &str,
+    stale_before: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE auth_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
     )

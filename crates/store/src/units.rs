@@ -15,7 +15,7 @@ pub const SCOPE_SUBQUERY: &str = "WITH RECURSIVE scope(id) AS (\
      UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id OR u.merged_into = s.id\
      ) SELECT id FROM scope";
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct UnitRow {
     pub id: String,
     pub code: String,
@@ -34,7 +34,7 @@ impl UnitRow {
     }
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct UnitVersionRow {
     pub id: String,
     pub unit_id: String,
@@ -65,9 +65,7 @@ pub async fn get_by_code(pool: &AnyPool, code: &str) -> Result<Option<UnitRow>, 
 
 /// Every unit in the subtree of `root` (see [`SCOPE_SUBQUERY`]), ordered by code.
 pub async fn subtree(pool: &AnyPool, root: &str) -> Result<Vec<UnitRow>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM units WHERE id IN ({SCOPE_SUBQUERY}) ORDER BY code"
-    );
+    let sql = format!("SELECT {COLUMNS} FROM units WHERE id IN ({SCOPE_SUBQUERY}) ORDER BY code");
     Ok(sqlx::query_as(&sql).bind(root).fetch_all(pool).await?)
 }
 

@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, AnyPool};
 
 use crate::{StoreError, WriteTx, new_id, ts};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct UserRow {
     pub id: String,
     pub username: String,
@@ -14,9 +14,16 @@ pub struct UserRow {
     pub password_hash: String,
     pub unit_id: String,
     pub rank: Option<String>,
-    pub active: bool,
+    /// 1 active, 0 deactivated (an integer: sqlx's Any driver has no boolean for SQLite).
+    pub active: i64,
     pub created_at: String,
     pub updated_at: String,
+}
+
+impl UserRow {
+    pub fn is_active(&self) -> bool {
+        self.active != 0
+    }
 }
 
 const COLUMNS: &str =
@@ -37,7 +44,10 @@ pub async fn get_by_username(
     username: &str,
 ) -> Result<Option<UserRow>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE username = $1");
-    Ok(sqlx::query_as(&sql).bind(username).fetch_optional(pool).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(username)
+        .fetch_optional(pool)
+        .await?)
 }
 
 pub async fn count(pool: &AnyPool) -> Result<i64, StoreError> {
@@ -101,7 +111,7 @@ pub async fn insert(tx: &mut WriteTx, u: NewUser<'_>) -> Result<UserRow, StoreEr
     .bind(u.password_hash)
     .bind(u.unit_id)
     .bind(u.rank)
-    .bind(true)
+    .bind(1i64)
     .bind(&now)
     .execute(tx.conn())
     .await?;
@@ -118,7 +128,7 @@ pub async fn insert(tx: &mut WriteTx, u: NewUser<'_>) -> Result<UserRow, StoreEr
 pub async fn set_active(tx: &mut WriteTx, user_id: &str, active: bool) -> Result<(), StoreError> {
     let now = ts(tx.now());
     sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
-        .bind(active)
+        .bind(i64::from(active))
         .bind(&now)
         .bind(user_id)
         .execute(tx.conn())

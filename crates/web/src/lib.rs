@@ -1,14 +1,59 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! HTTP: the JSON API under `/api/v1` (documented by OpenAPI), the server-rendered pages, health
+//! and static assets. Handlers are thin: extract → call `app` → render.
+
+pub mod api;
+pub mod assets;
+pub mod csrf;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod pages;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use qltt_app::App;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: Arc<App>,
+    /// Set the `Secure` attribute on cookies (when served over HTTPS).
+    pub secure_cookies: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    let api = api::router(state.clone());
+    let pages = pages::router(state.clone());
+    Router::new()
+        .merge(api)
+        .merge(pages)
+        .merge(assets::router())
+        .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        // Request IDs: taken from the client or made here, logged with every line of the request,
+        // and returned so an officer can quote it when reporting a problem.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // Only method, path and id: never the query string (it may carry a search for a
+                // person's ID number) nor headers (tokens).
+                tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
 }

@@ -30,7 +30,11 @@ impl App {
         .await?;
         let more = items.len() as i64 > limit;
         items.truncate(limit as usize);
-        let next_cursor = if more { items.last().map(|e| e.seq) } else { None };
+        let next_cursor = if more {
+            items.last().map(|e| e.seq)
+        } else {
+            None
+        };
         Ok(AuditPage { items, next_cursor })
     }
 

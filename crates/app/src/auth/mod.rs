@@ -36,7 +36,7 @@ impl TokenKind {
 }
 
 /// What a successful sign-in returns. `token` is the only copy of the secret.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SignedIn {
     pub token: String,
     pub token_id: String,
@@ -46,13 +46,14 @@ pub struct SignedIn {
     pub user: UserSummary,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserSummary {
     pub id: String,
     pub username: String,
     pub full_name: String,
     pub unit_id: String,
     pub unit_name: String,
+    #[schema(value_type = Vec<String>)]
     pub roles: Vec<Role>,
     pub rank: Option<String>,
 }
@@ -98,7 +99,14 @@ impl App {
         let now = self.now();
         let username = Username::parse(username_raw)
             .map(|u| u.as_str().to_string())
-            .unwrap_or_else(|_| username_raw.trim().to_lowercase().chars().take(64).collect());
+            .unwrap_or_else(|_| {
+                username_raw
+                    .trim()
+                    .to_lowercase()
+                    .chars()
+                    .take(64)
+                    .collect()
+            });
         let since = ts(now - Duration::minutes(self.settings.throttle_minutes));
         let (by_user, by_address) =
             auth::recent_failures(self.db.pool(), &username, address, &since).await?;
@@ -115,7 +123,7 @@ impl App {
             .unwrap_or_else(|| password::dummy_hash().to_string());
         let ok = password::verify_password(password, hash).await?;
         let user = match user {
-            Some(u) if ok && u.active => u,
+            Some(u) if ok && u.is_active() => u,
             _ => {
                 auth::record_failure(self.db.pool(), &username, address, &ts(now)).await?;
                 return Err(bad_credentials());
@@ -157,7 +165,11 @@ impl App {
             &mut tx,
             audit::AuditEntry {
                 actor_id: &user.id,
-                action: if kind == TokenKind::Api { "auth.token_create" } else { "auth.login" },
+                action: if kind == TokenKind::Api {
+                    "auth.token_create"
+                } else {
+                    "auth.login"
+                },
                 entity_type: "token",
                 entity_id: &token.id,
                 unit_id: &user.unit_id,
@@ -211,7 +223,7 @@ impl App {
         let user = users::get(self.db.pool(), &row.user_id)
             .await?
             .ok_or_else(AppError::unauthenticated)?;
-        if !user.active {
+        if !user.is_active() {
             return Err(AppError::unauthenticated());
         }
         let roles = users::roles(self.db.pool(), &user.id)
@@ -257,7 +269,8 @@ impl App {
                 "Thời hạn của khóa API phải từ 1 đến 365 ngày.",
             ));
         }
-        self.open_token(&actor.id, TokenKind::Api, &name, days * 24).await
+        self.open_token(&actor.id, TokenKind::Api, &name, days * 24)
+            .await
     }
 
     pub async fn list_tokens(&self, actor: &Actor) -> AppResult<Vec<auth::TokenRow>> {
@@ -276,7 +289,11 @@ impl App {
             &mut tx,
             audit::AuditEntry {
                 actor_id: &actor.id,
-                action: if token.kind == "api" { "auth.token_revoke" } else { "auth.logout" },
+                action: if token.kind == "api" {
+                    "auth.token_revoke"
+                } else {
+                    "auth.logout"
+                },
                 entity_type: "token",
                 entity_id: &token.id,
                 unit_id: &actor.unit_id,

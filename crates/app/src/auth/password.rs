@@ -2,9 +2,9 @@
 //! recommendation), with the crate's default parameters (19 MiB, 2 passes, 1 lane). Hashing runs on
 //! a blocking thread so a burst of sign-ins does not stall the async workers.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::{AppError, AppResult};

@@ -100,7 +100,12 @@ impl App {
     ) -> AppResult<crate::officers::Officer> {
         let unit = units::get_by_code(self.db.pool(), &unit_code.trim().to_uppercase())
             .await?
-            .ok_or_else(|| AppError::bad_input("officer.unknown_unit", format!("Không có đơn vị mã {unit_code}.")))?;
+            .ok_or_else(|| {
+                AppError::bad_input(
+                    "officer.unknown_unit",
+                    format!("Không có đơn vị mã {unit_code}."),
+                )
+            })?;
         let system = self.system_actor().await?;
         let username = Username::parse(username)?;
         let input = NewOfficerInput {

@@ -23,13 +23,14 @@ pub struct NewOfficerInput {
     pub rank: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Officer {
     pub id: String,
     pub username: String,
     pub full_name: String,
     pub unit_id: String,
     pub unit_name: String,
+    #[schema(value_type = Vec<String>)]
     pub roles: Vec<Role>,
     pub rank: Option<String>,
     pub active: bool,
@@ -61,7 +62,7 @@ impl App {
             unit_name,
             roles,
             rank: u.rank,
-            active: u.active,
+            active: u.active != 0,
             created_at: u.created_at,
         })
     }
@@ -111,7 +112,11 @@ impl App {
     }
 
     #[tracing::instrument(skip(self, actor, input), fields(actor = %actor.id))]
-    pub async fn create_officer(&self, actor: &Actor, input: NewOfficerInput) -> AppResult<Officer> {
+    pub async fn create_officer(
+        &self,
+        actor: &Actor,
+        input: NewOfficerInput,
+    ) -> AppResult<Officer> {
         actor.require(Permission::ManageOfficers)?;
         let username = Username::parse(&input.username)?;
         let name = full_name(&input.full_name)?;
@@ -202,7 +207,12 @@ impl App {
     /// Deactivates (or reactivates) an officer. Nothing is deleted: their records and audit trail
     /// stay; their tokens are revoked at once.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.id))]
-    pub async fn set_officer_active(&self, actor: &Actor, id: &str, active: bool) -> AppResult<Officer> {
+    pub async fn set_officer_active(
+        &self,
+        actor: &Actor,
+        id: &str,
+        active: bool,
+    ) -> AppResult<Officer> {
         actor.require(Permission::ManageOfficers)?;
         if id == actor.id {
             return Err(AppError::new(
@@ -219,21 +229,31 @@ impl App {
             return Err(AppError::not_found("officer.not_found"));
         }
         let target_roles = users::roles(self.db.pool(), &user.id).await?;
-        if target_roles.iter().any(|r| r == Role::Admin.as_str()) && !actor.roles.contains(&Role::Admin) {
+        if target_roles.iter().any(|r| r == Role::Admin.as_str())
+            && !actor.roles.contains(&Role::Admin)
+        {
             return Err(AppError::forbidden());
         }
-        if user.active == active {
+        if user.is_active() == active {
             tx.rollback().await?;
             return self.officer_view(user).await;
         }
         users::set_active(&mut tx, &user.id, active).await?;
-        let revoked = if active { 0 } else { auth::revoke_all_for_user(&mut tx, &user.id).await? };
+        let revoked = if active {
+            0
+        } else {
+            auth::revoke_all_for_user(&mut tx, &user.id).await?
+        };
         let details = json!({"active": active, "revoked_tokens": revoked});
         audit::append(
             &mut tx,
             audit::AuditEntry {
                 actor_id: &actor.id,
-                action: if active { "officer.reactivate" } else { "officer.deactivate" },
+                action: if active {
+                    "officer.reactivate"
+                } else {
+                    "officer.deactivate"
+                },
                 entity_type: "officer",
                 entity_id: &user.id,
                 unit_id: &user.unit_id,
@@ -242,7 +262,9 @@ impl App {
         )
         .await?;
         outbox::push(&mut tx, "officer.changed", &user.id, &details).await?;
-        let updated = users::get_in(tx.conn(), &user.id).await?.ok_or(StoreError::NotFound)?;
+        let updated = users::get_in(tx.conn(), &user.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         self.officer_view(updated).await
     }

@@ -1,7 +1,9 @@
 //! Use cases of the organisation tree: list, create, rename/move, merge.
 
 use qltt_domain::officer::Permission;
-use qltt_domain::org::{UnitCode, UnitFacts, UnitKind, check_merge, check_move, check_placement, unit_name};
+use qltt_domain::org::{
+    UnitCode, UnitFacts, UnitKind, check_merge, check_move, check_placement, unit_name,
+};
 use qltt_store::units::{self, UnitRow, UnitVersionRow};
 use qltt_store::{WriteTx, audit, outbox};
 use serde::{Deserialize, Serialize};
@@ -27,15 +29,16 @@ pub struct UnitChange {
 
 /// One node of the tree as the API and the pages show it. A merged unit hangs under its
 /// successor (with `merged_into` set), not under its former parent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitNode {
     #[serde(flatten)]
     pub unit: UnitRow,
     pub active: bool,
+    #[schema(no_recursion)]
     pub children: Vec<UnitNode>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitDetail {
     #[serde(flatten)]
     pub unit: UnitRow,
@@ -73,7 +76,9 @@ pub fn build_tree(rows: &[UnitRow], root_id: &str) -> Option<UnitNode> {
             children,
         }
     }
-    rows.iter().find(|u| u.id == root_id).map(|root| node(rows, root, 0))
+    rows.iter()
+        .find(|u| u.id == root_id)
+        .map(|root| node(rows, root, 0))
 }
 
 async fn load_in(tx: &mut WriteTx, id: &str) -> AppResult<UnitRow> {
@@ -185,7 +190,12 @@ impl App {
 
     /// Renames and/or moves a unit (a new version; records keep the unit id).
     #[tracing::instrument(skip(self, actor, change), fields(actor = %actor.id))]
-    pub async fn change_unit(&self, actor: &Actor, id: &str, change: UnitChange) -> AppResult<UnitRow> {
+    pub async fn change_unit(
+        &self,
+        actor: &Actor,
+        id: &str,
+        change: UnitChange,
+    ) -> AppResult<UnitRow> {
         actor.require(Permission::ManageUnits)?;
         let mut tx = self.db.begin(self.now()).await?;
         let unit = load_scoped(&mut tx, actor, id).await?;
@@ -235,7 +245,11 @@ impl App {
             &mut tx,
             audit::AuditEntry {
                 actor_id: &actor.id,
-                action: if reason == "rename" { "unit.rename" } else { "unit.move" },
+                action: if reason == "rename" {
+                    "unit.rename"
+                } else {
+                    "unit.move"
+                },
                 entity_type: "unit",
                 entity_id: &unit.id,
                 unit_id: &unit.id,
@@ -252,7 +266,12 @@ impl App {
     /// Merges `source_id` into `into_id`: from now on new work belongs to the target; old records
     /// keep the source; officers of the target see both histories.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.id))]
-    pub async fn merge_unit(&self, actor: &Actor, source_id: &str, into_id: &str) -> AppResult<UnitRow> {
+    pub async fn merge_unit(
+        &self,
+        actor: &Actor,
+        source_id: &str,
+        into_id: &str,
+    ) -> AppResult<UnitRow> {
         actor.require(Permission::ManageUnits)?;
         let mut tx = self.db.begin(self.now()).await?;
         let source = load_scoped(&mut tx, actor, source_id).await?;
@@ -314,7 +333,12 @@ mod tests {
             row("bn", Some("n"), None),
             row("bg", Some("n"), Some("bn")),
         ];
-        let tree = build_tree(&rows, "n").map(|t| t.children.iter().map(|c| c.unit.id.clone()).collect::<Vec<_>>());
+        let tree = build_tree(&rows, "n").map(|t| {
+            t.children
+                .iter()
+                .map(|c| c.unit.id.clone())
+                .collect::<Vec<_>>()
+        });
         assert_eq!(tree, Some(vec!["bn".to_string()]));
         let bn = build_tree(&rows, "bn").map(|t| t.children.len());
         assert_eq!(bn, Some(1));

@@ -69,7 +69,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -95,10 +97,22 @@ mod tests {
 
     #[test]
     fn the_date_line_of_a_document_pads_day_and_first_two_months() {
-        assert_eq!(format_legal_date(date(2026, 3, 5)), "ngày 05 tháng 3 năm 2026");
-        assert_eq!(format_legal_date(date(2026, 1, 15)), "ngày 15 tháng 01 năm 2026");
-        assert_eq!(format_legal_date(date(2026, 2, 9)), "ngày 09 tháng 02 năm 2026");
-        assert_eq!(format_legal_date(date(2026, 11, 23)), "ngày 23 tháng 11 năm 2026");
+        assert_eq!(
+            format_legal_date(date(2026, 3, 5)),
+            "ngày 05 tháng 3 năm 2026"
+        );
+        assert_eq!(
+            format_legal_date(date(2026, 1, 15)),
+            "ngày 15 tháng 01 năm 2026"
+        );
+        assert_eq!(
+            format_legal_date(date(2026, 2, 9)),
+            "ngày 09 tháng 02 năm 2026"
+        );
+        assert_eq!(
+            format_legal_date(date(2026, 11, 23)),
+            "ngày 23 tháng 11 năm 2026"
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 /// An amount of Vietnamese dong. Negative amounts exist only as corrections (refunds) and are
 /// printed with a leading minus sign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(transparent)]
 pub struct Vnd(pub i64);
 

@@ -152,10 +152,7 @@ mod tests {
                 "Hai mươi hai tỷ một trăm năm mươi triệu đồng",
             ),
             (1_000_000_000_000, "Một nghìn tỷ đồng"),
-            (
-                1_000_000_000_001,
-                "Một nghìn tỷ không trăm linh một đồng",
-            ),
+            (1_000_000_000_001, "Một nghìn tỷ không trăm linh một đồng"),
             (-5, "Âm năm đồng"),
         ];
         for (n, want) in cases {

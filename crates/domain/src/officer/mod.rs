@@ -134,9 +134,9 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let name = raw.trim().to_lowercase();
         let ok = (3..=64).contains(&name.len())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+            && name.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            });
         if ok {
             Ok(Username(name))
         } else {
@@ -197,7 +197,11 @@ mod tests {
     fn only_leaders_and_hr_manage_officers() {
         for r in Role::ALL {
             let may = r.grants(Permission::ManageOfficers);
-            assert_eq!(may, matches!(r, Role::Admin | Role::UnitHead | Role::HrOfficer), "{r:?}");
+            assert_eq!(
+                may,
+                matches!(r, Role::Admin | Role::UnitHead | Role::HrOfficer),
+                "{r:?}"
+            );
         }
     }
 
@@ -217,7 +221,10 @@ mod tests {
 
     #[test]
     fn usernames_are_plain_ascii() {
-        assert_eq!(Username::parse(" Nguyen.Van_A ").map(|u| u.0), Ok("nguyen.van_a".into()));
+        assert_eq!(
+            Username::parse(" Nguyen.Van_A ").map(|u| u.0),
+            Ok("nguyen.van_a".into())
+        );
         assert!(Username::parse("nguyễn").is_err());
         assert!(Username::parse("ab").is_err());
         assert!(Username::parse(&"a".repeat(65)).is_err());

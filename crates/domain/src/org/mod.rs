@@ -138,11 +138,7 @@ pub fn check_placement(kind: UnitKind, parent: Option<&UnitFacts>) -> Result<(),
         )),
         Some(p) if !p.kind.may_contain(kind) => Err(DomainError::refused(
             "unit.invalid_parent",
-            format!(
-                "{} không thể trực thuộc {}.",
-                kind.label(),
-                p.kind.label()
-            ),
+            format!("{} không thể trực thuộc {}.", kind.label(), p.kind.label()),
         )),
         Some(_) => Ok(()),
     }
@@ -252,11 +248,23 @@ mod tests {
         let b = unit("b", UnitKind::ProvincialUnit, true);
         let t = unit("t", UnitKind::Team, true);
         assert!(check_merge(&a, &b, false).is_ok());
-        assert_eq!(check_merge(&a, &a, false).map_err(|e| e.code()), Err("unit.merge_into_self"));
-        assert_eq!(check_merge(&a, &t, false).map_err(|e| e.code()), Err("unit.merge_kind_mismatch"));
-        assert_eq!(check_merge(&a, &b, true).map_err(|e| e.code()), Err("unit.cycle"));
+        assert_eq!(
+            check_merge(&a, &a, false).map_err(|e| e.code()),
+            Err("unit.merge_into_self")
+        );
+        assert_eq!(
+            check_merge(&a, &t, false).map_err(|e| e.code()),
+            Err("unit.merge_kind_mismatch")
+        );
+        assert_eq!(
+            check_merge(&a, &b, true).map_err(|e| e.code()),
+            Err("unit.cycle")
+        );
         let gone = unit("g", UnitKind::ProvincialUnit, false);
-        assert_eq!(check_merge(&gone, &b, false).map_err(|e| e.code()), Err("unit.inactive"));
+        assert_eq!(
+            check_merge(&gone, &b, false).map_err(|e| e.code()),
+            Err("unit.inactive")
+        );
     }
 
     #[test]
@@ -265,8 +273,14 @@ mod tests {
         let t = unit("t", UnitKind::Team, true);
         let g = unit("g", UnitKind::WorkGroup, true);
         assert!(check_move(&g, &p, false).is_ok());
-        assert_eq!(check_move(&t, &t, false).map_err(|e| e.code()), Err("unit.cycle"));
-        assert_eq!(check_move(&t, &g, true).map_err(|e| e.code()), Err("unit.cycle"));
+        assert_eq!(
+            check_move(&t, &t, false).map_err(|e| e.code()),
+            Err("unit.cycle")
+        );
+        assert_eq!(
+            check_move(&t, &g, true).map_err(|e| e.code()),
+            Err("unit.cycle")
+        );
     }
 
     #[test]

@@ -34,7 +34,7 @@ CREATE TABLE users (
     password_hash  TEXT NOT NULL,
     unit_id        TEXT NOT NULL REFERENCES units(id),
     rank           TEXT,
-    active         BOOLEAN NOT NULL,
+    active         BIGINT NOT NULL,        -- 1 active, 0 deactivated
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
 );

@@ -1,0 +1,108 @@
+//! The command line of api.md. Flags override the environment.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "qltt", version, about = "QLTT — hệ thống quản lý thị trường")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// sqlite://data/qltt.db (default) or postgres://…
+    #[arg(long = "database", env = "QLTT_DATABASE_URL", global = true)]
+    pub database: Option<String>,
+    /// Folder for the SQLite file and local files.
+    #[arg(
+        long = "data-dir",
+        env = "QLTT_DATA_DIR",
+        global = true,
+        default_value = "data"
+    )]
+    pub data_dir: PathBuf,
+}
+
+impl Global {
+    /// The database URL: given, or the SQLite file inside the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("qltt.db").display()),
+        }
+    }
+
+    pub fn blobs_dir(&self) -> PathBuf {
+        self.data_dir.join("blobs")
+    }
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum Command {
+    /// Serve the product over HTTP (the default command).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Officer accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The audit chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Consistent backup of the database and files into FILE (SQLite; PostgreSQL uses pg_dump).
+    Backup { file: PathBuf },
+    /// Restore a backup into an empty data folder and verify it.
+    Restore { file: PathBuf },
+}
+
+impl Default for Command {
+    fn default() -> Self {
+        Command::Serve(ServeArgs::default())
+    }
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "QLTT_BIND")]
+    pub bind: Option<String>,
+    /// Do not load demo data into an empty database.
+    #[arg(long)]
+    pub no_demo: bool,
+    /// Mark cookies Secure (set when served over HTTPS).
+    #[arg(long, env = "QLTT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum UserCommand {
+    /// Create an officer account (operator bootstrap).
+    Create(UserCreateArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct UserCreateArgs {
+    #[arg(long)]
+    pub username: String,
+    /// Unit code, e.g. QN-D1.
+    #[arg(long)]
+    pub unit: String,
+    #[arg(long)]
+    pub role: String,
+    #[arg(long)]
+    pub full_name: Option<String>,
+    /// Read the password from standard input instead of generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum AuditCommand {
+    /// Walk the chain: exit 0 when intact, 1 naming the first broken event.
+    Verify,
+}

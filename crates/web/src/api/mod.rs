@@ -1,0 +1,107 @@
+//! The JSON API under `/api/v1` and its OpenAPI document.
+
+pub mod audit;
+pub mod health;
+pub mod session;
+pub mod tokens;
+pub mod units;
+pub mod users;
+
+use axum::Router;
+use axum::http::{Method, Uri};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use qltt_app::ErrorKind;
+use utoipa::OpenApi;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "QLTT API", version = "1", description = "Market surveillance (Quản lý thị trường): the contract of design/api.md. Errors use the body {\"error\":{\"code\",\"message\",\"details\"}}."),
+    paths(
+        health::healthz,
+        session::login, session::logout, session::me,
+        units::list, units::create, units::get_one, units::change, units::merge,
+        users::list, users::create, users::get_one, users::deactivate, users::reactivate,
+        tokens::list, tokens::create, tokens::revoke,
+        audit::list,
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let v1 = Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/session", post(session::login).delete(session::logout))
+        .route("/me", get(session::me))
+        .route("/units", get(units::list).post(units::create))
+        .route("/units/{id}", get(units::get_one).patch(units::change))
+        .route("/units/{id}/merge", post(units::merge))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::get_one))
+        .route("/users/{id}/deactivate", post(users::deactivate))
+        .route("/users/{id}/reactivate", post(users::reactivate))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}", axum::routing::delete(tokens::revoke))
+        .route("/audit", get(audit::list))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state,
+            crate::idempotency::layer,
+        ));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .nest("/api/v1", v1)
+}
+
+async fn openapi() -> impl IntoResponse {
+    axum::Json(ApiDoc::openapi())
+}
+
+async fn not_found(uri: Uri) -> Response {
+    ApiError::new(
+        ErrorKind::NotFound,
+        "route.not_found",
+        format!("Không có địa chỉ {} trong API.", uri.path()),
+    )
+    .into_response()
+}
+
+async fn method_not_allowed(method: Method) -> Response {
+    let mut resp = ApiError::new(
+        ErrorKind::BadInput,
+        "route.method_not_allowed",
+        format!("Phương thức {method} không được hỗ trợ ở địa chỉ này."),
+    )
+    .into_response();
+    *resp.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    resp
+}
+
+/// A list with its cursor for the next page.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ListOf<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}

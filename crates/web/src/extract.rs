@@ -1,0 +1,157 @@
+//! Extractors: the acting officer (from a bearer token or the page cookie), JSON bodies whose
+//! every rejection becomes a 400 with a clear code, and the client's address.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::Method;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use qltt_app::{Actor, AppError, ErrorKind};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::AppState;
+use crate::csrf::constant_time_eq;
+use crate::error::ApiError;
+
+pub const SESSION_COOKIE: &str = "qltt_session";
+
+/// The officer behind an API request. With a bearer token no CSRF check is needed (a browser never
+/// attaches it on its own); with the page cookie, unsafe methods must carry `X-CSRF-Token`.
+pub struct Authed(pub Actor);
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(token) = bearer(parts) {
+            return Ok(Authed(state.app.authenticate(&token).await?));
+        }
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+            return Err(AppError::unauthenticated().into());
+        };
+        let actor = state.app.authenticate(cookie.value()).await?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe {
+            let presented = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let expected = actor.csrf.as_deref().unwrap_or("");
+            if expected.is_empty() || !constant_time_eq(presented, expected) {
+                return Err(ApiError::new(
+                    ErrorKind::Forbidden,
+                    "auth.csrf",
+                    "Phiên làm việc không hợp lệ, vui lòng tải lại trang.",
+                ));
+            }
+        }
+        Ok(Authed(actor))
+    }
+}
+
+pub fn bearer(parts: &Parts) -> Option<String> {
+    let value = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// A JSON body. Malformed JSON, invalid UTF-8, unknown fields, wrong types and a missing content
+/// type all become 400 with a code, never 500.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> ApiError {
+    let detail = r.body_text();
+    let (code, message) = match &r {
+        JsonRejection::JsonDataError(_) => (
+            "request.invalid_body",
+            "Dữ liệu gửi lên không đúng cấu trúc (thiếu trường, thừa trường hoặc sai kiểu).",
+        ),
+        JsonRejection::JsonSyntaxError(_) => (
+            "request.malformed_json",
+            "Dữ liệu gửi lên không phải JSON hợp lệ (hoặc không phải UTF-8).",
+        ),
+        JsonRejection::MissingJsonContentType(_) => (
+            "request.content_type",
+            "Cần gửi dữ liệu với Content-Type: application/json.",
+        ),
+        JsonRejection::BytesRejection(_) => (
+            "request.too_large",
+            "Dữ liệu gửi lên quá lớn hoặc không đọc được.",
+        ),
+        _ => ("request.invalid_body", "Dữ liệu gửi lên không hợp lệ."),
+    };
+    ApiError(AppError::new(ErrorKind::BadInput, code, message), None)
+        .with_details(json!({"reason": detail}))
+}
+
+/// The client's address, for throttling sign-in attempts.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ci| ci.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientAddr(addr))
+    }
+}
+
+/// Query parameters; a bad value (`?limit=abc`, an unknown parameter) is a 400 with a code.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(r) => Err(ApiError(
+                AppError::new(
+                    ErrorKind::BadInput,
+                    "request.invalid_query",
+                    "Tham số truy vấn không hợp lệ.",
+                ),
+                None,
+            )
+            .with_details(json!({"reason": r.body_text()}))),
+        }
+    }
+}

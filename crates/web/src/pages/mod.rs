@@ -1,0 +1,107 @@
+//! Server-rendered pages (Vietnamese, phone-first). They call the same use cases as the API; the
+//! CSRF guard wraps every unsafe request here.
+
+pub mod audit;
+pub mod home;
+pub mod layout;
+pub mod login;
+pub mod officers;
+pub mod org;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::middleware;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use qltt_app::{Actor, AppError, ErrorKind};
+
+use crate::AppState;
+use crate::extract::SESSION_COOKIE;
+pub use layout::Layout;
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/org", get(org::tree).post(org::create))
+        .route("/org/{id}", get(org::detail))
+        .route("/officers", get(officers::list).post(officers::create))
+        .route("/officers/new", get(officers::new_form))
+        .route("/officers/{id}", get(officers::detail))
+        .route("/officers/{id}/active", post(officers::set_active))
+        .route("/audit", get(audit::log))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state, crate::csrf::guard))
+}
+
+/// The signed-in officer of a page request; without a valid session the browser is sent to the
+/// sign-in page and brought back afterwards.
+pub struct PageActor(pub Actor);
+
+impl FromRequestParts<AppState> for PageActor {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        if let Some(c) = jar.get(SESSION_COOKIE) {
+            if let Ok(actor) = state.app.authenticate(c.value()).await {
+                return Ok(PageActor(actor));
+            }
+        }
+        let here = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|u| u.0.to_string())
+            .unwrap_or_else(|| parts.uri.to_string());
+        let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+        Err(Redirect::to(&format!("/login?next={next}")).into_response())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    status: u16,
+    message: String,
+    code: String,
+}
+
+/// An error as a page, with the status the API would give.
+pub fn error_page(layout: Layout, e: &AppError) -> Response {
+    let status = crate::error::status_of(e.kind);
+    let page = ErrorPage {
+        layout,
+        status: status.as_u16(),
+        message: e.message.clone(),
+        code: e.code.to_string(),
+    };
+    (status, render(&page)).into_response()
+}
+
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Lỗi hiển thị trang.").into_response()
+        }
+    }
+}
+
+async fn not_found() -> Response {
+    let e = AppError::new(
+        ErrorKind::NotFound,
+        "route.not_found",
+        "Không tìm thấy trang này.",
+    );
+    error_page(Layout::anonymous("Không tìm thấy"), &e)
+}
