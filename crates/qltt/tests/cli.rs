@@ -1,0 +1,285 @@
+//! The operator's commands, run as the real binary against SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output};
+
+use qltt_testkit::{Backend, FreshDb, TestApp, on_both};
+
+fn qltt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qltt"))
+        .args(args)
+        .env_remove("QLTT_DATABASE_URL")
+        .env_remove("QLTT_DATA_DIR")
+        .env("QLTT_LOG", "warn")
+        .output()
+        .expect("run qltt")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+async fn verify_exit(t: &TestApp) -> (i32, String) {
+    let url = t.db.url.clone();
+    let out = tokio::task::spawn_blocking(move || qltt(&["--database", &url, "audit", "verify"]))
+        .await
+        .unwrap();
+    (out.status.code().unwrap_or(-1), text(&out))
+}
+
+async fn intact_chain_verifies(t: TestApp) {
+    let (code, out) = verify_exit(&t).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("nguyên vẹn"), "{out}");
+}
+on_both!(audit_verify_passes_an_intact_chain, intact_chain_verifies);
+
+async fn edited_event_is_caught(t: TestApp) {
+    t.sql("UPDATE audit_events SET details = '{\"name\":\"sửa lén\"}' WHERE seq = 5").await;
+    let (code, out) = verify_exit(&t).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("#5"), "{out}");
+}
+on_both!(audit_verify_catches_an_edited_event, edited_event_is_caught);
+
+async fn edited_actor_is_caught(t: TestApp) {
+    // The details are intact but someone rewrote who did it.
+    t.sql("UPDATE audit_events SET actor_id = 'someone-else' WHERE seq = 7").await;
+    let (code, out) = verify_exit(&t).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("#7"), "{out}");
+}
+on_both!(audit_verify_catches_a_rewritten_actor, edited_actor_is_caught);
+
+async fn deleted_event_is_caught(t: TestApp) {
+    t.sql("DELETE FROM audit_events WHERE seq = 5").await;
+    let (code, out) = verify_exit(&t).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("#6"), "the event after the gap is named: {out}");
+}
+on_both!(audit_verify_catches_a_deleted_event, deleted_event_is_caught);
+
+async fn reordered_events_are_caught(t: TestApp) {
+    t.sql("UPDATE audit_events SET seq = -5 WHERE seq = 5").await;
+    t.sql("UPDATE audit_events SET seq = 5 WHERE seq = 6").await;
+    t.sql("UPDATE audit_events SET seq = 6 WHERE seq = -5").await;
+    let (code, out) = verify_exit(&t).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("#5"), "{out}");
+}
+on_both!(audit_verify_catches_reordered_events, reordered_events_are_caught);
+
+async fn deleted_tail_is_caught(t: TestApp) {
+    t.sql("DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)").await;
+    let (code, out) = verify_exit(&t).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("BỊ PHÁ VỠ"), "{out}");
+}
+on_both!(audit_verify_catches_deleted_last_events, deleted_tail_is_caught);
+
+async fn operator_creates_a_user(t: TestApp) {
+    let url = t.db.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qltt"))
+            .args(["--database", &url, "user", "create", "--username", "qn.ksv9", "--unit", "qn-d2", "--role", "inspector", "--password-stdin"])
+            .env("QLTT_LOG", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"mat-khau-du-dai\n").unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let r = t
+        .http
+        .post(t.url("/api/v1/session"))
+        .json(&serde_json::json!({"username": "qn.ksv9", "password": "mat-khau-du-dai"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["user"]["unit_name"], "Đội Quản lý thị trường số 2");
+    // Unknown unit and bad role are refused with exit code 1.
+    let url = t.db.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        qltt(&["--database", &url, "user", "create", "--username", "x.y", "--unit", "NOPE", "--role", "inspector"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+}
+on_both!(user_create_bootstraps_an_officer, operator_creates_a_user);
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let out = qltt(&["no-such-command"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn migrate_creates_a_fresh_sqlite_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap().to_string();
+    let out = tokio::task::spawn_blocking(move || qltt(&["--data-dir", &d, "migrate"])).await.unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(dir.path().join("qltt.db").exists());
+}
+
+/// Backup of a live SQLite data folder, restore into an empty one, and the restored copy verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_restores_into_an_empty_folder_and_verifies() {
+    let src = tempfile::tempdir().unwrap();
+    let dst = tempfile::tempdir().unwrap();
+    let s = src.path().to_str().unwrap().to_string();
+    let archive = src.path().parent().unwrap().join(format!("qltt-{}.tar", uuid_like()));
+    let a = archive.to_str().unwrap().to_string();
+    // A data folder with demo data and a file in the blob store.
+    let out = tokio::task::spawn_blocking({
+        let s = s.clone();
+        move || {
+            std::fs::create_dir_all(format!("{s}/blobs/ab")).unwrap();
+            std::fs::write(format!("{s}/blobs/ab/abcdef"), b"anh chup tang vat").unwrap();
+            qltt(&["--data-dir", &s, "migrate"])
+        }
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let app = TestAppOnDir::start(&s).await;
+    let out = tokio::task::spawn_blocking({
+        let (s, a) = (s.clone(), a.clone());
+        move || qltt(&["--data-dir", &s, "backup", &a])
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    drop(app);
+    let d = dst.path().join("restored");
+    let d = d.to_str().unwrap().to_string();
+    let out = tokio::task::spawn_blocking({
+        let (d, a) = (d.clone(), a.clone());
+        move || qltt(&["--data-dir", &d, "restore", &a])
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("nguyên vẹn"), "{}", text(&out));
+    assert_eq!(std::fs::read(format!("{d}/blobs/ab/abcdef")).unwrap(), b"anh chup tang vat");
+    let out = tokio::task::spawn_blocking({
+        let d = d.clone();
+        move || qltt(&["--data-dir", &d, "audit", "verify"])
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    // Restoring again over the now non-empty folder is refused.
+    let out = tokio::task::spawn_blocking(move || qltt(&["--data-dir", &d, "restore", &a])).await.unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("Từ chối khôi phục"), "{}", text(&out));
+    let _ = std::fs::remove_file(&archive);
+}
+
+/// A tampered archive is refused before anything is put in place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_refuses_a_tampered_archive() {
+    let src = tempfile::tempdir().unwrap();
+    let s = src.path().to_str().unwrap().to_string();
+    let archive = src.path().join("b.tar");
+    let a = archive.to_str().unwrap().to_string();
+    let out = tokio::task::spawn_blocking({
+        let (s, a) = (s.clone(), a.clone());
+        move || {
+            let m = qltt(&["--data-dir", &s, "migrate"]);
+            assert!(m.status.success(), "{}", text(&m));
+            qltt(&["--data-dir", &s, "backup", &a])
+        }
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    // Flip a byte near the end of the archive (inside the database file's data).
+    let mut bytes = std::fs::read(&archive).unwrap();
+    let pos = bytes.len() - 2048;
+    bytes[pos] ^= 0xff;
+    std::fs::write(&archive, bytes).unwrap();
+    let dst = tempfile::tempdir().unwrap();
+    let d = dst.path().join("r").to_str().unwrap().to_string();
+    let out = tokio::task::spawn_blocking({
+        let d = d.clone();
+        move || qltt(&["--data-dir", &d, "restore", &a])
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!std::path::Path::new(&d).join("qltt.db").exists());
+}
+
+/// PostgreSQL is backed up with pg_dump; `restore` refuses a database that already holds data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_refuses_a_non_empty_postgres_database() {
+    let Some(t) = TestApp::spawn(Backend::Postgres).await else {
+        eprintln!("skipped: QLTT_TEST_DATABASE_URL not set");
+        return;
+    };
+    let url = t.db.url.clone();
+    let out = tokio::task::spawn_blocking(move || qltt(&["--database", &url, "restore", "/nonexistent.tar"]))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("Từ chối khôi phục"), "{}", text(&out));
+    // And backup points the operator to pg_dump instead of pretending.
+    let url = t.db.url.clone();
+    let out = tokio::task::spawn_blocking(move || qltt(&["--database", &url, "backup", "/tmp/never.tar"]))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("pg_dump"), "{}", text(&out));
+    let _ = FreshDb::new(Backend::Sqlite).await; // keep the import used on SQLite-only machines
+}
+
+fn uuid_like() -> String {
+    format!("{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+}
+
+/// A server process on a data folder (so the backup is taken while it runs).
+struct TestAppOnDir(std::process::Child);
+
+impl TestAppOnDir {
+    async fn start(dir: &str) -> TestAppOnDir {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let child = Command::new(env!("CARGO_BIN_EXE_qltt"))
+            .args(["--data-dir", dir, "serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("QLTT_LOG", "warn")
+            .env("QLTT_ADMIN_PASSWORD", "admin-test-password")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let client = reqwest::Client::new();
+        for _ in 0..100 {
+            if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
+                if r.status() == 200 {
+                    return TestAppOnDir(child);
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("server did not start");
+    }
+}
+
+impl Drop for TestAppOnDir {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
