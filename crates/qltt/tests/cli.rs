@@ -256,7 +256,7 @@ impl TestAppOnDir {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
-        let child = Command::new(env!("CARGO_BIN_EXE_qltt"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qltt"))
             .args(["--data-dir", dir, "serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("QLTT_LOG", "warn")
             .env("QLTT_ADMIN_PASSWORD", "admin-test-password")
@@ -266,13 +266,15 @@ impl TestAppOnDir {
             .unwrap();
         let client = reqwest::Client::new();
         for _ in 0..100 {
-            if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
-                if r.status() == 200 {
-                    return TestAppOnDir(child);
-                }
+            if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await
+                && r.status() == 200
+            {
+                return TestAppOnDir(child);
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("server did not start");
     }
 }

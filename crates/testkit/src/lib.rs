@@ -4,6 +4,9 @@
 //!
 //! Every test that touches the store is written once and run on both databases with [`on_both!`].
 
+// Test support: a failed setup step should stop the test loudly, so `expect` is the right tool here.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 

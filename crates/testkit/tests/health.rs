@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use qltt_testkit::{TestApp, on_both};
 
 async fn healthz_names_the_database(t: TestApp) {

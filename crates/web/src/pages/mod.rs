@@ -51,10 +51,10 @@ impl FromRequestParts<AppState> for PageActor {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        if let Some(c) = jar.get(SESSION_COOKIE) {
-            if let Ok(actor) = state.app.authenticate(c.value()).await {
-                return Ok(PageActor(actor));
-            }
+        if let Some(c) = jar.get(SESSION_COOKIE)
+            && let Ok(actor) = state.app.authenticate(c.value()).await
+        {
+            return Ok(PageActor(actor));
         }
         let here = parts
             .extensions
