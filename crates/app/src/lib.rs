@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod error;
+pub mod lookup;
 pub mod officers;
 pub mod org;
 

@@ -16,7 +16,11 @@ fn qltt(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 async fn verify_exit(t: &TestApp) -> (i32, String) {
@@ -35,7 +39,8 @@ async fn intact_chain_verifies(t: TestApp) {
 on_both!(audit_verify_passes_an_intact_chain, intact_chain_verifies);
 
 async fn edited_event_is_caught(t: TestApp) {
-    t.sql("UPDATE audit_events SET details = '{\"name\":\"sửa lén\"}' WHERE seq = 5").await;
+    t.sql("UPDATE audit_events SET details = '{\"name\":\"sửa lén\"}' WHERE seq = 5")
+        .await;
     let (code, out) = verify_exit(&t).await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("#5"), "{out}");
@@ -44,44 +49,75 @@ on_both!(audit_verify_catches_an_edited_event, edited_event_is_caught);
 
 async fn edited_actor_is_caught(t: TestApp) {
     // The details are intact but someone rewrote who did it.
-    t.sql("UPDATE audit_events SET actor_id = 'someone-else' WHERE seq = 7").await;
+    t.sql("UPDATE audit_events SET actor_id = 'someone-else' WHERE seq = 7")
+        .await;
     let (code, out) = verify_exit(&t).await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("#7"), "{out}");
 }
-on_both!(audit_verify_catches_a_rewritten_actor, edited_actor_is_caught);
+on_both!(
+    audit_verify_catches_a_rewritten_actor,
+    edited_actor_is_caught
+);
 
 async fn deleted_event_is_caught(t: TestApp) {
     t.sql("DELETE FROM audit_events WHERE seq = 5").await;
     let (code, out) = verify_exit(&t).await;
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("#6"), "the event after the gap is named: {out}");
+    assert!(
+        out.contains("#6"),
+        "the event after the gap is named: {out}"
+    );
 }
-on_both!(audit_verify_catches_a_deleted_event, deleted_event_is_caught);
+on_both!(
+    audit_verify_catches_a_deleted_event,
+    deleted_event_is_caught
+);
 
 async fn reordered_events_are_caught(t: TestApp) {
-    t.sql("UPDATE audit_events SET seq = -5 WHERE seq = 5").await;
+    t.sql("UPDATE audit_events SET seq = -5 WHERE seq = 5")
+        .await;
     t.sql("UPDATE audit_events SET seq = 5 WHERE seq = 6").await;
-    t.sql("UPDATE audit_events SET seq = 6 WHERE seq = -5").await;
+    t.sql("UPDATE audit_events SET seq = 6 WHERE seq = -5")
+        .await;
     let (code, out) = verify_exit(&t).await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("#5"), "{out}");
 }
-on_both!(audit_verify_catches_reordered_events, reordered_events_are_caught);
+on_both!(
+    audit_verify_catches_reordered_events,
+    reordered_events_are_caught
+);
 
 async fn deleted_tail_is_caught(t: TestApp) {
-    t.sql("DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)").await;
+    t.sql("DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)")
+        .await;
     let (code, out) = verify_exit(&t).await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("BỊ PHÁ VỠ"), "{out}");
 }
-on_both!(audit_verify_catches_deleted_last_events, deleted_tail_is_caught);
+on_both!(
+    audit_verify_catches_deleted_last_events,
+    deleted_tail_is_caught
+);
 
 async fn operator_creates_a_user(t: TestApp) {
     let url = t.db.url.clone();
     let out = tokio::task::spawn_blocking(move || {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qltt"))
-            .args(["--database", &url, "user", "create", "--username", "qn.ksv9", "--unit", "qn-d2", "--role", "inspector", "--password-stdin"])
+            .args([
+                "--database",
+                &url,
+                "user",
+                "create",
+                "--username",
+                "qn.ksv9",
+                "--unit",
+                "qn-d2",
+                "--role",
+                "inspector",
+                "--password-stdin",
+            ])
             .env("QLTT_LOG", "warn")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -89,7 +125,12 @@ async fn operator_creates_a_user(t: TestApp) {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(b"mat-khau-du-dai\n").unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"mat-khau-du-dai\n")
+            .unwrap();
         child.wait_with_output().unwrap()
     })
     .await
@@ -108,7 +149,18 @@ async fn operator_creates_a_user(t: TestApp) {
     // Unknown unit and bad role are refused with exit code 1.
     let url = t.db.url.clone();
     let out = tokio::task::spawn_blocking(move || {
-        qltt(&["--database", &url, "user", "create", "--username", "x.y", "--unit", "NOPE", "--role", "inspector"])
+        qltt(&[
+            "--database",
+            &url,
+            "user",
+            "create",
+            "--username",
+            "x.y",
+            "--unit",
+            "NOPE",
+            "--role",
+            "inspector",
+        ])
     })
     .await
     .unwrap();
@@ -126,7 +178,9 @@ fn usage_errors_exit_with_2() {
 async fn migrate_creates_a_fresh_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap().to_string();
-    let out = tokio::task::spawn_blocking(move || qltt(&["--data-dir", &d, "migrate"])).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || qltt(&["--data-dir", &d, "migrate"]))
+        .await
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert!(dir.path().join("qltt.db").exists());
 }
@@ -137,7 +191,11 @@ async fn backup_restores_into_an_empty_folder_and_verifies() {
     let src = tempfile::tempdir().unwrap();
     let dst = tempfile::tempdir().unwrap();
     let s = src.path().to_str().unwrap().to_string();
-    let archive = src.path().parent().unwrap().join(format!("qltt-{}.tar", uuid_like()));
+    let archive = src
+        .path()
+        .parent()
+        .unwrap()
+        .join(format!("qltt-{}.tar", uuid_like()));
     let a = archive.to_str().unwrap().to_string();
     // A data folder with demo data and a file in the blob store.
     let out = tokio::task::spawn_blocking({
@@ -170,7 +228,10 @@ async fn backup_restores_into_an_empty_folder_and_verifies() {
     .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("nguyên vẹn"), "{}", text(&out));
-    assert_eq!(std::fs::read(format!("{d}/blobs/ab/abcdef")).unwrap(), b"anh chup tang vat");
+    assert_eq!(
+        std::fs::read(format!("{d}/blobs/ab/abcdef")).unwrap(),
+        b"anh chup tang vat"
+    );
     let out = tokio::task::spawn_blocking({
         let d = d.clone();
         move || qltt(&["--data-dir", &d, "audit", "verify"])
@@ -179,7 +240,9 @@ async fn backup_restores_into_an_empty_folder_and_verifies() {
     .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     // Restoring again over the now non-empty folder is refused.
-    let out = tokio::task::spawn_blocking(move || qltt(&["--data-dir", &d, "restore", &a])).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || qltt(&["--data-dir", &d, "restore", &a]))
+        .await
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("Từ chối khôi phục"), "{}", text(&out));
     let _ = std::fs::remove_file(&archive);
@@ -228,23 +291,34 @@ async fn restore_refuses_a_non_empty_postgres_database() {
         return;
     };
     let url = t.db.url.clone();
-    let out = tokio::task::spawn_blocking(move || qltt(&["--database", &url, "restore", "/nonexistent.tar"]))
-        .await
-        .unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        qltt(&["--database", &url, "restore", "/nonexistent.tar"])
+    })
+    .await
+    .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("Từ chối khôi phục"), "{}", text(&out));
     // And backup points the operator to pg_dump instead of pretending.
     let url = t.db.url.clone();
-    let out = tokio::task::spawn_blocking(move || qltt(&["--database", &url, "backup", "/tmp/never.tar"]))
-        .await
-        .unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        qltt(&["--database", &url, "backup", "/tmp/never.tar"])
+    })
+    .await
+    .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("pg_dump"), "{}", text(&out));
     let _ = FreshDb::new(Backend::Sqlite).await; // keep the import used on SQLite-only machines
 }
 
 fn uuid_like() -> String {
-    format!("{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
 }
 
 /// A server process on a data folder (so the backup is taken while it runs).
@@ -257,7 +331,13 @@ impl TestAppOnDir {
             l.local_addr().unwrap().port()
         };
         let mut child = Command::new(env!("CARGO_BIN_EXE_qltt"))
-            .args(["--data-dir", dir, "serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args([
+                "--data-dir",
+                dir,
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ])
             .env("QLTT_LOG", "warn")
             .env("QLTT_ADMIN_PASSWORD", "admin-test-password")
             .stdout(std::process::Stdio::null())
@@ -266,7 +346,10 @@ impl TestAppOnDir {
             .unwrap();
         let client = reqwest::Client::new();
         for _ in 0..100 {
-            if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await
+            if let Ok(r) = client
+                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .await
                 && r.status() == 200
             {
                 return TestAppOnDir(child);

@@ -16,29 +16,56 @@ async fn audit_head(t: &TestApp) -> (i64, String) {
 async fn failed_outbox_rolls_back_unit_and_audit(t: TestApp) {
     let admin = t.login("admin").await;
     let qn = t.unit_id("QN").await;
-    let before = (t.count("units").await, t.count("unit_versions").await, t.count("audit_events").await);
+    let before = (
+        t.count("units").await,
+        t.count("unit_versions").await,
+        t.count("audit_events").await,
+    );
     let head = audit_head(&t).await;
     t.break_inserts_into("outbox").await;
     let (status, body) = t
-        .post(&admin, "/api/v1/units", json!({"name": "Đội QLTT số 9", "code": "QN-D9", "kind": "team", "parent_id": qn}))
+        .post(
+            &admin,
+            "/api/v1/units",
+            json!({"name": "Đội QLTT số 9", "code": "QN-D9", "kind": "team", "parent_id": qn}),
+        )
         .await;
     assert_eq!(status, 500, "{body}");
     assert_eq!(body["error"]["code"], "internal.error");
     // The message is for people and leaks no SQL.
-    assert!(!body["error"]["message"].as_str().unwrap().contains("forced"));
-    let after = (t.count("units").await, t.count("unit_versions").await, t.count("audit_events").await);
+    assert!(
+        !body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("forced")
+    );
+    let after = (
+        t.count("units").await,
+        t.count("unit_versions").await,
+        t.count("audit_events").await,
+    );
     assert_eq!(before, after);
     assert_eq!(head, audit_head(&t).await);
-    assert!(matches!(t.app.verify_audit().await.unwrap(), qltt_store::audit::Verification::Intact { .. }));
+    assert!(matches!(
+        t.app.verify_audit().await.unwrap(),
+        qltt_store::audit::Verification::Intact { .. }
+    ));
 }
-on_both!(failed_outbox_leaves_no_unit_and_no_audit_gap, failed_outbox_rolls_back_unit_and_audit);
+on_both!(
+    failed_outbox_leaves_no_unit_and_no_audit_gap,
+    failed_outbox_rolls_back_unit_and_audit
+);
 
 /// Creating an officer writes the user, its roles, the audit event and the outbox entry. A failure
 /// on the audit insert must take the user and roles with it.
 async fn failed_audit_rolls_back_officer(t: TestApp) {
     let hr = t.login("qn.tochuc").await;
     let d1 = t.unit_id("QN-D1").await;
-    let before = (t.count("users").await, t.count("user_roles").await, t.count("outbox").await);
+    let before = (
+        t.count("users").await,
+        t.count("user_roles").await,
+        t.count("outbox").await,
+    );
     t.break_inserts_into("audit_events").await;
     let (status, _) = t
         .post(
@@ -48,11 +75,23 @@ async fn failed_audit_rolls_back_officer(t: TestApp) {
         )
         .await;
     assert_eq!(status, 500);
-    let after = (t.count("users").await, t.count("user_roles").await, t.count("outbox").await);
+    let after = (
+        t.count("users").await,
+        t.count("user_roles").await,
+        t.count("outbox").await,
+    );
     assert_eq!(before, after);
-    assert!(qltt_store::users::get_by_username(t.app.db.pool(), "qn.moi").await.unwrap().is_none());
+    assert!(
+        qltt_store::users::get_by_username(t.app.db.pool(), "qn.moi")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
-on_both!(failed_audit_leaves_no_officer, failed_audit_rolls_back_officer);
+on_both!(
+    failed_audit_leaves_no_officer,
+    failed_audit_rolls_back_officer
+);
 
 /// A merge touches many rows (children, officers, the unit, versions). If its last write fails
 /// nothing of it stays: children keep their parent, officers their unit.
@@ -60,21 +99,35 @@ async fn failed_merge_is_all_or_nothing(t: TestApp) {
     let admin = t.login("admin").await;
     let qn = t.unit_id("QN").await;
     let bn = t.unit_id("BN").await;
-    let d1_parent_before: (Option<String>,) = sqlx::query_as("SELECT parent_id FROM units WHERE code = 'QN-D1'")
-        .fetch_one(t.app.db.pool())
-        .await
-        .unwrap();
+    let d1_parent_before: (Option<String>,) =
+        sqlx::query_as("SELECT parent_id FROM units WHERE code = 'QN-D1'")
+            .fetch_one(t.app.db.pool())
+            .await
+            .unwrap();
     t.break_inserts_into("outbox").await;
-    let (status, _) = t.post(&admin, &format!("/api/v1/units/{qn}/merge"), json!({"into_unit_id": bn})).await;
+    let (status, _) = t
+        .post(
+            &admin,
+            &format!("/api/v1/units/{qn}/merge"),
+            json!({"into_unit_id": bn}),
+        )
+        .await;
     assert_eq!(status, 500);
-    let d1_parent_after: (Option<String>,) = sqlx::query_as("SELECT parent_id FROM units WHERE code = 'QN-D1'")
-        .fetch_one(t.app.db.pool())
-        .await
-        .unwrap();
+    let d1_parent_after: (Option<String>,) =
+        sqlx::query_as("SELECT parent_id FROM units WHERE code = 'QN-D1'")
+            .fetch_one(t.app.db.pool())
+            .await
+            .unwrap();
     assert_eq!(d1_parent_before, d1_parent_after);
-    let ksv = qltt_store::users::get_by_username(t.app.db.pool(), "qn.chicuctruong").await.unwrap().unwrap();
+    let ksv = qltt_store::users::get_by_username(t.app.db.pool(), "qn.chicuctruong")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(ksv.unit_id, qn);
-    let qn_row = qltt_store::units::get(t.app.db.pool(), &qn).await.unwrap().unwrap();
+    let qn_row = qltt_store::units::get(t.app.db.pool(), &qn)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(qn_row.merged_into.is_none() && qn_row.valid_to.is_none());
 }
 on_both!(failed_merge_changes_nothing, failed_merge_is_all_or_nothing);
@@ -86,18 +139,39 @@ async fn every_change_is_audited(t: TestApp) {
     let qn = t.unit_id("QN").await;
     let n0 = t.count("audit_events").await;
     let (s, unit) = t
-        .post(&admin, "/api/v1/units", json!({"name": "Đội QLTT số 7", "code": "QN-D7", "kind": "team", "parent_id": qn}))
+        .post(
+            &admin,
+            "/api/v1/units",
+            json!({"name": "Đội QLTT số 7", "code": "QN-D7", "kind": "team", "parent_id": qn}),
+        )
         .await;
     assert_eq!(s, 201, "{unit}");
     let id = unit["id"].as_str().unwrap();
-    let (s, _) = t.patch(&admin, &format!("/api/v1/units/{id}"), json!({"name": "Đội QLTT số 7 (Móng Cái)"})).await;
+    let (s, _) = t
+        .patch(
+            &admin,
+            &format!("/api/v1/units/{id}"),
+            json!({"name": "Đội QLTT số 7 (Móng Cái)"}),
+        )
+        .await;
     assert_eq!(s, 200);
     // create + rename (the sign-in came before n0)
     assert_eq!(t.count("audit_events").await, n0 + 2);
     let (s, events) = t.get(&admin, &format!("/api/v1/audit?entity={id}")).await;
     assert_eq!(s, 200);
-    let actions: Vec<_> = events["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect();
+    let actions: Vec<_> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(actions, vec!["unit.rename", "unit.create"]);
-    assert!(matches!(t.app.verify_audit().await.unwrap(), qltt_store::audit::Verification::Intact { .. }));
+    assert!(matches!(
+        t.app.verify_audit().await.unwrap(),
+        qltt_store::audit::Verification::Intact { .. }
+    ));
 }
-on_both!(create_and_rename_each_write_one_audit_event, every_change_is_audited);
+on_both!(
+    create_and_rename_each_write_one_audit_event,
+    every_change_is_audited
+);

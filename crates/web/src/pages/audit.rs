@@ -78,12 +78,11 @@ pub async fn log(
     let mut lines = Vec::new();
     for e in page.items {
         if !names.contains_key(&e.actor_id) {
-            let name = qltt_store::users::get(state.app.db.pool(), &e.actor_id)
+            let name = state
+                .app
+                .officer_label(&e.actor_id)
                 .await
-                .ok()
-                .flatten()
-                .map(|u| format!("{} ({})", u.full_name, u.username))
-                .unwrap_or_else(|| e.actor_id.clone());
+                .unwrap_or_else(|_| e.actor_id.clone());
             names.insert(e.actor_id.clone(), name);
         }
         lines.push(Line {

@@ -36,17 +36,7 @@ pub async fn home(State(state): State<AppState>, PageActor(actor): PageActor) ->
         let scope = app.units_in_scope(&actor).await?;
         let unit = app.unit(&actor, &actor.unit_id).await?.unit;
         // Parent chain for context ("Tổ công tác đảo Cô Tô › Đội số 4 › Chi cục Quảng Ninh").
-        let mut chain = Vec::new();
-        let mut parent = unit.parent_id.clone();
-        while let Some(pid) = parent {
-            match qltt_store::units::get(app.db.pool(), &pid).await? {
-                Some(p) if chain.len() < 8 => {
-                    chain.push(p.name.clone());
-                    parent = p.parent_id;
-                }
-                _ => break,
-            }
-        }
+        let chain = app.ancestor_names(&unit.id).await?;
         let officers = app.officers(&actor, None, None, 200).await?;
         let merged_in = scope
             .iter()

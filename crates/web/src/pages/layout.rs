@@ -40,11 +40,11 @@ impl Layout {
     /// The frame for a signed-in officer; `current` is the href of the active menu item. The menu
     /// shows only what the officer's roles allow.
     pub async fn for_actor(app: &App, actor: &Actor, title: &str, current: &str) -> Layout {
-        let unit_name = qltt_store::units::get(app.db.pool(), &actor.unit_id)
+        let unit_name = app
+            .unit_name(&actor.unit_id)
             .await
             .ok()
             .flatten()
-            .map(|u| u.name)
             .unwrap_or_default();
         let mut nav = vec![
             NavItem {

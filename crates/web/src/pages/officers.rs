@@ -155,7 +155,12 @@ async fn new_page(
 }
 
 pub async fn new_form(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
-    new_page(&state, &actor, None, OfficerForm::default()).await
+    // Most accounts created are inspectors' accounts.
+    let form = OfficerForm {
+        role: Role::Inspector.as_str().into(),
+        ..OfficerForm::default()
+    };
+    new_page(&state, &actor, None, form).await
 }
 
 pub async fn create(

@@ -180,11 +180,12 @@ pub async fn detail(
         let d = app.unit(&actor, &id).await?;
         let name_of = |id: Option<String>| async move {
             match id {
-                Some(id) => qltt_store::units::get(app.db.pool(), &id)
+                Some(id) => app
+                    .unit_name(&id)
                     .await
                     .ok()
                     .flatten()
-                    .map(|u| (u.id, u.name)),
+                    .map(|name| (id, name)),
                 None => None,
             }
         };
