@@ -77,6 +77,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "QLTT_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Behind a reverse proxy: take the client address from X-Forwarded-For.
+    #[arg(long, env = "QLTT_TRUST_FORWARDED")]
+    pub trust_forwarded: bool,
 }
 
 #[derive(Subcommand, Debug, Clone)]

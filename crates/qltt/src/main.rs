@@ -171,6 +171,7 @@ async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
     let state = qltt_web::AppState {
         app: Arc::new(app),
         secure_cookies: args.secure_cookies,
+        trust_forwarded: args.trust_forwarded,
     };
     let router = qltt_web::router(state);
     println!(

@@ -177,6 +177,7 @@ impl TestApp {
         let state = qltt_web::AppState {
             app: app.clone(),
             secure_cookies: false,
+            trust_forwarded: false,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

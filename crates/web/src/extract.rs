@@ -114,13 +114,30 @@ fn json_rejection(r: JsonRejection) -> ApiError {
         .with_details(json!({"reason": detail}))
 }
 
-/// The client's address, for throttling sign-in attempts.
+/// The client's address, for throttling sign-in attempts. Behind a reverse proxy every request
+/// comes from the proxy, so with `QLTT_TRUST_FORWARDED` the first address of `X-Forwarded-For`
+/// (set by that proxy) is used instead; without it the header is ignored, since any client could
+/// forge it to dodge the throttle.
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.trust_forwarded
+            && let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        {
+            return Ok(ClientAddr(first.chars().take(64).collect()));
+        }
         let addr = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()

@@ -25,6 +25,8 @@ pub struct AppState {
     pub app: Arc<App>,
     /// Set the `Secure` attribute on cookies (when served over HTTPS).
     pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded: bool,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
