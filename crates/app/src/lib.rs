@@ -87,3 +87,35 @@ async fn sqlx_ping(db: &Db) -> AppResult<()> {
         .map(|_| ())
         .map_err(AppError::from)
 }
+
+/// What a use case records about its change, in the change's own transaction: the audit event
+/// (for auditors) and the outbox message (for background jobs: search, notifications, roll-ups).
+pub(crate) struct Change<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub unit_id: &'a str,
+    pub topic: &'a str,
+    pub details: serde_json::Value,
+}
+
+pub(crate) async fn record(
+    tx: &mut qltt_store::WriteTx,
+    actor: &Actor,
+    change: Change<'_>,
+) -> AppResult<()> {
+    qltt_store::audit::append(
+        tx,
+        qltt_store::audit::AuditEntry {
+            actor_id: &actor.id,
+            action: change.action,
+            entity_type: change.entity_type,
+            entity_id: change.entity_id,
+            unit_id: change.unit_id,
+            details: change.details.clone(),
+        },
+    )
+    .await?;
+    qltt_store::outbox::push(tx, change.topic, change.entity_id, &change.details).await?;
+    Ok(())
+}

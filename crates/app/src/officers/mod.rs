@@ -4,7 +4,7 @@ use qltt_domain::officer::{
     Permission, Rank, Role, Username, check_password, check_role_grant, full_name, parse_roles,
 };
 use qltt_store::users::{self, UserRow};
-use qltt_store::{StoreError, audit, auth, outbox, units};
+use qltt_store::{StoreError, auth, units};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -187,19 +187,19 @@ impl App {
             "username": user.username, "full_name": user.full_name, "unit_id": user.unit_id,
             "roles": role_names, "rank": user.rank,
         });
-        audit::append(
+        crate::record(
             &mut tx,
-            audit::AuditEntry {
-                actor_id: &actor.id,
+            actor,
+            crate::Change {
                 action: "officer.create",
                 entity_type: "officer",
                 entity_id: &user.id,
                 unit_id: &user.unit_id,
-                details: details.clone(),
+                topic: "officer.changed",
+                details,
             },
         )
         .await?;
-        outbox::push(&mut tx, "officer.changed", &user.id, &details).await?;
         tx.commit().await?;
         self.officer_view(user).await
     }
@@ -245,10 +245,10 @@ impl App {
             auth::revoke_all_for_user(&mut tx, &user.id).await?
         };
         let details = json!({"active": active, "revoked_tokens": revoked});
-        audit::append(
+        crate::record(
             &mut tx,
-            audit::AuditEntry {
-                actor_id: &actor.id,
+            actor,
+            crate::Change {
                 action: if active {
                     "officer.reactivate"
                 } else {
@@ -257,11 +257,11 @@ impl App {
                 entity_type: "officer",
                 entity_id: &user.id,
                 unit_id: &user.unit_id,
-                details: details.clone(),
+                topic: "officer.changed",
+                details,
             },
         )
         .await?;
-        outbox::push(&mut tx, "officer.changed", &user.id, &details).await?;
         let updated = users::get_in(tx.conn(), &user.id)
             .await?
             .ok_or(StoreError::NotFound)?;

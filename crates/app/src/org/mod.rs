@@ -5,7 +5,7 @@ use qltt_domain::org::{
     UnitCode, UnitFacts, UnitKind, check_merge, check_move, check_placement, unit_name,
 };
 use qltt_store::units::{self, UnitRow, UnitVersionRow};
-use qltt_store::{WriteTx, audit, outbox};
+use qltt_store::WriteTx;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -171,19 +171,19 @@ impl App {
             other => other.into(),
         })?;
         let details = json!({"code": unit.code, "kind": unit.kind, "name": unit.name, "parent_id": unit.parent_id});
-        audit::append(
+        crate::record(
             &mut tx,
-            audit::AuditEntry {
-                actor_id: &actor.id,
+            actor,
+            crate::Change {
                 action: "unit.create",
                 entity_type: "unit",
                 entity_id: &unit.id,
                 unit_id: &unit.id,
-                details: details.clone(),
+                topic: "unit.changed",
+                details,
             },
         )
         .await?;
-        outbox::push(&mut tx, "unit.changed", &unit.id, &details).await?;
         tx.commit().await?;
         Ok(unit)
     }
@@ -241,10 +241,10 @@ impl App {
             "name": {"from": unit.name, "to": name},
             "parent_id": {"from": unit.parent_id, "to": parent_id},
         });
-        audit::append(
+        crate::record(
             &mut tx,
-            audit::AuditEntry {
-                actor_id: &actor.id,
+            actor,
+            crate::Change {
                 action: if reason == "rename" {
                     "unit.rename"
                 } else {
@@ -253,11 +253,11 @@ impl App {
                 entity_type: "unit",
                 entity_id: &unit.id,
                 unit_id: &unit.id,
-                details: details.clone(),
+                topic: "unit.changed",
+                details,
             },
         )
         .await?;
-        outbox::push(&mut tx, "unit.changed", &unit.id, &details).await?;
         let updated = load_in(&mut tx, &unit.id).await?;
         tx.commit().await?;
         Ok(updated)
@@ -289,19 +289,19 @@ impl App {
             "moved_units": children,
             "moved_officers": officers,
         });
-        audit::append(
+        crate::record(
             &mut tx,
-            audit::AuditEntry {
-                actor_id: &actor.id,
+            actor,
+            crate::Change {
                 action: "unit.merge",
                 entity_type: "unit",
                 entity_id: &source.id,
                 unit_id: &target.id,
-                details: details.clone(),
+                topic: "unit.merged",
+                details,
             },
         )
         .await?;
-        outbox::push(&mut tx, "unit.merged", &source.id, &details).await?;
         let merged = load_in(&mut tx, &source.id).await?;
         tx.commit().await?;
         Ok(merged)
