@@ -334,6 +334,68 @@ impl TestApp {
     }
 }
 
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn page_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The hidden `csrf` field of a page.
+pub fn csrf_field(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    html.find(marker)
+        .map(|i| &html[i + marker.len()..])
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl TestApp {
+    /// Signs in through the sign-in page with `client` (which then holds the session cookie) and
+    /// returns the CSRF token of the session.
+    pub async fn page_login(&self, client: &reqwest::Client, username: &str) -> String {
+        let html = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .expect("GET /login")
+            .text()
+            .await
+            .expect("html");
+        let csrf = csrf_field(&html);
+        assert!(!csrf.is_empty(), "sign-in page without csrf field");
+        let password = if username == "admin" {
+            ADMIN_PASSWORD
+        } else {
+            DEMO_PASSWORD
+        };
+        let r = client
+            .post(self.url("/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("POST /login");
+        assert_eq!(r.status(), 303, "page sign-in of {username} failed");
+        let home = client
+            .get(self.url("/"))
+            .send()
+            .await
+            .expect("GET /")
+            .text()
+            .await
+            .expect("html");
+        csrf_field(&home)
+    }
+}
+
 async fn split(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();
     let text = r.text().await.unwrap_or_default();

@@ -4,8 +4,8 @@ use qltt_domain::officer::Permission;
 use qltt_domain::org::{
     UnitCode, UnitFacts, UnitKind, check_merge, check_move, check_placement, unit_name,
 };
-use qltt_store::units::{self, UnitRow, UnitVersionRow};
 use qltt_store::WriteTx;
+use qltt_store::units::{self, UnitRow, UnitVersionRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
