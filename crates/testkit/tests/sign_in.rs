@@ -33,7 +33,10 @@ async fn wrong_and_unknown_look_the_same(t: TestApp) {
     assert_eq!(b["user"]["username"], "qn.ksv1");
     assert_eq!(b["user"]["roles"], json!(["inspector"]));
 }
-on_both!(wrong_password_and_unknown_user_get_the_same_answer, wrong_and_unknown_look_the_same);
+on_both!(
+    wrong_password_and_unknown_user_get_the_same_answer,
+    wrong_and_unknown_look_the_same
+);
 
 async fn throttled_per_account(t: TestApp) {
     for _ in 0..5 {
@@ -50,7 +53,10 @@ async fn throttled_per_account(t: TestApp) {
     let (s, _) = try_login(&t, "qn.ksv1", DEMO_PASSWORD).await;
     assert_eq!(s, 200);
 }
-on_both!(sixth_wrong_password_is_throttled_for_fifteen_minutes, throttled_per_account);
+on_both!(
+    sixth_wrong_password_is_throttled_for_fifteen_minutes,
+    throttled_per_account
+);
 
 async fn throttled_per_address(t: TestApp) {
     for i in 0..20 {
@@ -60,7 +66,10 @@ async fn throttled_per_address(t: TestApp) {
     let (s, b) = try_login(&t, "qn.ksv1", DEMO_PASSWORD).await;
     assert_eq!((s, code(&b)), (429, "auth.too_many_attempts"));
 }
-on_both!(an_address_spraying_many_accounts_is_throttled, throttled_per_address);
+on_both!(
+    an_address_spraying_many_accounts_is_throttled,
+    throttled_per_address
+);
 
 async fn sessions_end(t: TestApp) {
     let token = t.login("qn.ksv1").await;
@@ -79,14 +88,26 @@ async fn sessions_end(t: TestApp) {
     let r = t.http.get(t.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(r.headers()["www-authenticate"], "Bearer");
-    let r = t.http.get(t.url("/api/v1/me")).bearer_auth("qltt_forged").send().await.unwrap();
+    let r = t
+        .http
+        .get(t.url("/api/v1/me"))
+        .bearer_auth("qltt_forged")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
 }
 on_both!(sign_out_and_expiry_end_a_session, sessions_end);
 
 async fn api_tokens(t: TestApp) {
     let token = t.login("qn.vanthu").await;
-    let (s, b) = t.post(&token, "/api/v1/tokens", json!({"name": "Đồng bộ với Hải quan", "expires_in_days": 30})).await;
+    let (s, b) = t
+        .post(
+            &token,
+            "/api/v1/tokens",
+            json!({"name": "Đồng bộ với Hải quan", "expires_in_days": 30}),
+        )
+        .await;
     assert_eq!(s, 201, "{b}");
     let api = b["token"].as_str().unwrap().to_string();
     let api_id = b["token_id"].as_str().unwrap().to_string();
@@ -97,7 +118,13 @@ async fn api_tokens(t: TestApp) {
     assert!(text.contains("Đồng bộ với Hải quan"));
     assert!(!text.contains("token_hash") && !text.contains(&api));
     for days in [0, 400] {
-        let (s, b) = t.post(&token, "/api/v1/tokens", json!({"name": "x", "expires_in_days": days})).await;
+        let (s, b) = t
+            .post(
+                &token,
+                "/api/v1/tokens",
+                json!({"name": "x", "expires_in_days": days}),
+            )
+            .await;
         assert_eq!((s, code(&b)), (400, "token.invalid_lifetime"));
     }
     // Someone else cannot revoke it.
@@ -112,10 +139,20 @@ on_both!(api_tokens_are_shown_once_and_revocable, api_tokens);
 
 async fn secrets_are_hashed(t: TestApp) {
     let token = t.login("qn.ksv1").await;
-    let hashes: Vec<(String,)> = sqlx::query_as("SELECT token_hash FROM auth_tokens").fetch_all(t.app.db.pool()).await.unwrap();
+    let hashes: Vec<(String,)> = sqlx::query_as("SELECT token_hash FROM auth_tokens")
+        .fetch_all(t.app.db.pool())
+        .await
+        .unwrap();
     assert!(!hashes.is_empty());
-    assert!(hashes.iter().all(|(h,)| h != &token && !token.contains(h.as_str())));
-    let pw: Vec<(String,)> = sqlx::query_as("SELECT password_hash FROM users").fetch_all(t.app.db.pool()).await.unwrap();
+    assert!(
+        hashes
+            .iter()
+            .all(|(h,)| h != &token && !token.contains(h.as_str()))
+    );
+    let pw: Vec<(String,)> = sqlx::query_as("SELECT password_hash FROM users")
+        .fetch_all(t.app.db.pool())
+        .await
+        .unwrap();
     assert!(pw.iter().all(|(h,)| h.starts_with("$argon2id$")));
 }
 on_both!(tokens_and_passwords_are_stored_hashed, secrets_are_hashed);
@@ -131,27 +168,69 @@ async fn cookie_sessions_need_csrf(t: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 403);
     // Sign in properly; inspect the cookie.
-    let html = client.get(t.url("/login")).send().await.unwrap().text().await.unwrap();
+    let html = client
+        .get(t.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = qltt_testkit::csrf_field(&html);
     let r = client
         .post(t.url("/login"))
-        .form(&[("username", "qn.ksv1"), ("password", DEMO_PASSWORD), ("csrf", csrf.as_str())])
+        .form(&[
+            ("username", "qn.ksv1"),
+            ("password", DEMO_PASSWORD),
+            ("csrf", csrf.as_str()),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let set_cookie: Vec<String> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
-    let session = set_cookie.iter().find(|c| c.starts_with("qltt_session=")).expect("session cookie");
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    let set_cookie: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let session = set_cookie
+        .iter()
+        .find(|c| c.starts_with("qltt_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
     // With the cookie only, an unsafe API call without X-CSRF-Token is refused…
-    let r = client.post(t.url("/api/v1/tokens")).json(&json!({"name": "x", "expires_in_days": 1})).send().await.unwrap();
+    let r = client
+        .post(t.url("/api/v1/tokens"))
+        .json(&json!({"name": "x", "expires_in_days": 1}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
     let b: Value = r.json().await.unwrap();
     assert_eq!(code(&b), "auth.csrf");
     // …reads work…
-    assert_eq!(client.get(t.url("/api/v1/me")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client
+            .get(t.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     // …and with the session's token it goes through.
-    let home = client.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    let home = client
+        .get(t.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let session_csrf = qltt_testkit::csrf_field(&home);
     let r = client
         .post(t.url("/api/v1/tokens"))
@@ -162,15 +241,24 @@ async fn cookie_sessions_need_csrf(t: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 201);
 }
-on_both!(cookie_sessions_need_the_csrf_token, cookie_sessions_need_csrf);
+on_both!(
+    cookie_sessions_need_the_csrf_token,
+    cookie_sessions_need_csrf
+);
 
 async fn sign_in_is_audited(t: TestApp) {
     let token = t.login("qn.chicuctruong").await;
     let (_, b) = t.get(&token, "/api/v1/audit?limit=5").await;
     let first = &b["items"][0];
     assert_eq!(first["action"], "auth.login");
-    assert_eq!(first["actor_id"], t.user_id("qn.chicuctruong").await.as_str());
+    assert_eq!(
+        first["actor_id"],
+        t.user_id("qn.chicuctruong").await.as_str()
+    );
     // The audit record of a sign-in never carries the secret.
     assert!(!b.to_string().contains(&token));
 }
-on_both!(every_sign_in_leaves_an_audit_event_without_the_token, sign_in_is_audited);
+on_both!(
+    every_sign_in_leaves_an_audit_event_without_the_token,
+    sign_in_is_audited
+);
