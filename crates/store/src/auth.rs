@@ -121,7 +121,14 @@ pub async fn record_failure(
     username: &str,
     address: &str,
     at: &str,
+    forget_before: &str,
 ) -> Result<(), StoreError> {
+    // Failures older than any throttle window are no longer needed; dropping them here keeps the
+    // table small even under a sustained guessing attack.
+    sqlx::query("DELETE FROM login_failures WHERE at < $1")
+        .bind(forget_before)
+        .execute(pool)
+        .await?;
     sqlx::query("INSERT INTO login_failures (id, username, address, at) VALUES ($1, $2, $3, $4)")
         .bind(new_id())
         .bind(username)

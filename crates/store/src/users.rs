@@ -80,6 +80,19 @@ pub async fn list_in_scope(
         .await?)
 }
 
+/// How many officers have their home unit in the subtree of `scope_root`.
+pub async fn count_in_scope(pool: &AnyPool, scope_root: &str) -> Result<i64, StoreError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM users WHERE unit_id IN ({scope})",
+        scope = crate::units::SCOPE_SUBQUERY
+    );
+    let (n,): (i64,) = sqlx::query_as(&sql)
+        .bind(scope_root)
+        .fetch_one(pool)
+        .await?;
+    Ok(n)
+}
+
 pub async fn roles(pool: &AnyPool, user_id: &str) -> Result<Vec<String>, StoreError> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")

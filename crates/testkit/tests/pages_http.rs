@@ -250,3 +250,83 @@ async fn assets_are_served_from_the_binary() {
         .unwrap();
     assert_eq!(r.status(), 404);
 }
+
+async fn admin_changes_units_on_pages(t: TestApp) {
+    let client = page_client();
+    let csrf = t.page_login(&client, "qn.quantri").await;
+    let d3 = t.unit_id("QN-D3").await;
+    let d2 = t.unit_id("QN-D2").await;
+    let page = client
+        .get(t.url(&format!("/org/{d3}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Sáp nhập vào"));
+    let r = client
+        .post(t.url(&format!("/org/{d3}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "rename"),
+            ("name", "Đội QLTT số 3 (Cẩm Phả)"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    // Merging into itself is refused with the rule's message and status, on the same page.
+    let r = client
+        .post(t.url(&format!("/org/{d3}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "merge"),
+            ("target_id", d3.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("chính nó"));
+    let r = client
+        .post(t.url(&format!("/org/{d3}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "merge"),
+            ("target_id", d2.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = client
+        .get(t.url(&format!("/org/{d3}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Đã sáp nhập") && page.contains("Đội QLTT số 3 (Cẩm Phả)"));
+    assert!(
+        !page.contains("Sáp nhập vào"),
+        "a merged unit offers no more changes"
+    );
+    // An inspector sees the unit but no change forms.
+    let other = page_client();
+    t.page_login(&other, "qn.ksv1").await;
+    let page = other
+        .get(t.url(&format!("/org/{d2}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Thay đổi đơn vị"));
+}
+on_both!(
+    an_administrator_renames_and_merges_a_team_on_its_page,
+    admin_changes_units_on_pages
+);

@@ -125,7 +125,14 @@ impl App {
         let user = match user {
             Some(u) if ok && u.is_active() => u,
             _ => {
-                auth::record_failure(self.db.pool(), &username, address, &ts(now)).await?;
+                auth::record_failure(
+                    self.db.pool(),
+                    &username,
+                    address,
+                    &ts(now),
+                    &ts(now - Duration::days(1)),
+                )
+                .await?;
                 return Err(bad_credentials());
             }
         };

@@ -97,6 +97,11 @@ impl App {
         Ok(OfficerPage { items, next_cursor })
     }
 
+    pub async fn officer_count(&self, actor: &Actor) -> AppResult<i64> {
+        actor.require(Permission::ViewOfficers)?;
+        Ok(users::count_in_scope(self.db.pool(), &actor.unit_id).await?)
+    }
+
     /// One officer; outside the actor's scope it is "not found".
     pub async fn officer(&self, actor: &Actor, id: &str) -> AppResult<Officer> {
         if id != actor.id {

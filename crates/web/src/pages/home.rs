@@ -24,7 +24,7 @@ struct HomePage {
     /// Parents of the home unit, nearest first.
     chain: Vec<String>,
     units_in_scope: usize,
-    officers_in_scope: usize,
+    officers_in_scope: i64,
     merged_in: Vec<String>,
 }
 
@@ -37,7 +37,7 @@ pub async fn home(State(state): State<AppState>, PageActor(actor): PageActor) ->
         let unit = app.unit(&actor, &actor.unit_id).await?.unit;
         // Parent chain for context ("Tổ công tác đảo Cô Tô › Đội số 4 › Chi cục Quảng Ninh").
         let chain = app.ancestor_names(&unit.id).await?;
-        let officers = app.officers(&actor, None, None, 200).await?;
+        let officers_in_scope = app.officer_count(&actor).await?;
         let merged_in = scope
             .iter()
             .filter(|u| u.merged_into.as_deref() == Some(actor.unit_id.as_str()))
@@ -62,7 +62,7 @@ pub async fn home(State(state): State<AppState>, PageActor(actor): PageActor) ->
             unit_name: unit.name,
             chain,
             units_in_scope: scope.iter().filter(|u| u.active()).count(),
-            officers_in_scope: officers.items.len(),
+            officers_in_scope,
             merged_in,
         })
     }

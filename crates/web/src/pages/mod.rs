@@ -29,7 +29,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/org", get(org::tree).post(org::create))
-        .route("/org/{id}", get(org::detail))
+        .route("/org/{id}", get(org::detail).post(org::act))
         .route("/officers", get(officers::list).post(officers::create))
         .route("/officers/new", get(officers::new_form))
         .route("/officers/{id}", get(officers::detail))

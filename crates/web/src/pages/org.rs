@@ -83,7 +83,7 @@ pub struct UnitForm {
 async fn org_page(
     state: &AppState,
     actor: &qltt_app::Actor,
-    error: Option<String>,
+    error: Option<qltt_app::AppError>,
     form: UnitForm,
 ) -> Response {
     let app = &state.app;
@@ -103,11 +103,11 @@ async fn org_page(
             )
         })
         .collect();
-    let status = if error.is_some() {
-        axum::http::StatusCode::BAD_REQUEST
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let status = error
+        .as_ref()
+        .map(|e| crate::error::status_of(e.kind))
+        .unwrap_or(axum::http::StatusCode::OK);
+    let error = error.map(|e| e.message);
     let page = OrgPage {
         layout,
         lines,
@@ -137,7 +137,7 @@ pub async fn create(
     match state.app.create_unit(&actor, input).await {
         Ok(unit) => Redirect::to(&format!("/org/{}", unit.id)).into_response(),
         // The form comes back filled in: nothing the officer typed is lost.
-        Err(e) => org_page(&state, &actor, Some(e.message), f).await,
+        Err(e) => org_page(&state, &actor, Some(e), f).await,
     }
 }
 
@@ -153,6 +153,12 @@ pub struct VersionLine {
 #[template(path = "unit.html")]
 struct UnitPage {
     layout: Layout,
+    id: String,
+    parent_id: String,
+    can_manage: bool,
+    /// Units this one may be moved under or merged into (active, in scope, not itself).
+    others: Vec<(String, String)>,
+    error: Option<String>,
     name: String,
     code: String,
     kind: String,
@@ -174,7 +180,17 @@ pub async fn detail(
     PageActor(actor): PageActor,
     Path(id): Path<String>,
 ) -> Response {
+    unit_page(&state, &actor, &id, None).await
+}
+
+async fn unit_page(
+    state: &AppState,
+    actor: &qltt_app::Actor,
+    id: &str,
+    error: Option<qltt_app::AppError>,
+) -> Response {
     let app = &state.app;
+    let (actor, id) = (actor.clone(), id.to_string());
     let layout = Layout::for_actor(app, &actor, "Đơn vị", "/org").await;
     let result: Result<UnitPage, qltt_app::AppError> = async {
         let d = app.unit(&actor, &id).await?;
@@ -231,8 +247,22 @@ pub async fn detail(
                 )
             })
             .collect();
+        let others = app
+            .units_in_scope(&actor)
+            .await?
+            .into_iter()
+            .filter(|u| u.active() && u.id != d.unit.id)
+            .map(|u| (u.id, format!("{} ({})", u.name, u.code)))
+            .collect();
         Ok(UnitPage {
             layout: Layout::anonymous(""),
+            id: d.unit.id.clone(),
+            parent_id: d.unit.parent_id.clone().unwrap_or_default(),
+            can_manage: actor.may(Permission::ManageUnits)
+                && d.active
+                && d.unit.id != actor.unit_id,
+            others,
+            error: None,
             kind: UnitKind::parse(&d.unit.kind)
                 .map(|k| k.label())
                 .unwrap_or("")
@@ -251,8 +281,60 @@ pub async fn detail(
         Ok(mut p) => {
             p.layout = layout;
             p.layout.title = p.name.clone();
-            render(&p)
+            let status = error
+                .as_ref()
+                .map(|e| crate::error::status_of(e.kind))
+                .unwrap_or(axum::http::StatusCode::OK);
+            p.error = error.map(|e| e.message);
+            (status, render(&p)).into_response()
         }
         Err(e) => error_page(layout, &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UnitActionForm {
+    action: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    target_id: String,
+}
+
+/// Rename, move or merge from the unit's page (administrators).
+pub async fn act(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(f): Form<UnitActionForm>,
+) -> Response {
+    let result = match f.action.as_str() {
+        "rename" => {
+            let change = qltt_app::org::UnitChange {
+                name: Some(f.name),
+                parent_id: None,
+            };
+            state.app.change_unit(&actor, &id, change).await.map(|_| ())
+        }
+        "move" => {
+            let change = qltt_app::org::UnitChange {
+                name: None,
+                parent_id: Some(f.target_id),
+            };
+            state.app.change_unit(&actor, &id, change).await.map(|_| ())
+        }
+        "merge" => state
+            .app
+            .merge_unit(&actor, &id, &f.target_id)
+            .await
+            .map(|_| ()),
+        _ => Err(qltt_app::AppError::bad_input(
+            "request.invalid_action",
+            "Thao tác không hợp lệ.",
+        )),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/org/{id}")).into_response(),
+        Err(e) => unit_page(&state, &actor, &id, Some(e)).await,
     }
 }
