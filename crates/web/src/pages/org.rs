@@ -156,8 +156,9 @@ struct UnitPage {
     id: String,
     parent_id: String,
     can_manage: bool,
-    /// Units this one may be moved under or merged into (active, in scope, not itself).
-    others: Vec<(String, String)>,
+    /// Units this one may be moved under, and merged into (active, in scope, not itself).
+    move_targets: Vec<(String, String)>,
+    merge_targets: Vec<(String, String)>,
     error: Option<String>,
     name: String,
     code: String,
@@ -247,12 +248,26 @@ async fn unit_page(
                 )
             })
             .collect();
-        let others = app
+        // Offer only what the rules could accept: a new parent of a kind that may contain this
+        // unit, and merge targets of the same kind.
+        let kind = UnitKind::parse(&d.unit.kind)?;
+        let candidates: Vec<_> = app
             .units_in_scope(&actor)
             .await?
             .into_iter()
             .filter(|u| u.active() && u.id != d.unit.id)
-            .map(|u| (u.id, format!("{} ({})", u.name, u.code)))
+            .collect();
+        let label =
+            |u: &qltt_store::units::UnitRow| (u.id.clone(), format!("{} ({})", u.name, u.code));
+        let move_targets = candidates
+            .iter()
+            .filter(|u| UnitKind::parse(&u.kind).is_ok_and(|k| k.may_contain(kind)))
+            .map(label)
+            .collect();
+        let merge_targets = candidates
+            .iter()
+            .filter(|u| u.kind == d.unit.kind)
+            .map(label)
             .collect();
         Ok(UnitPage {
             layout: Layout::anonymous(""),
@@ -261,7 +276,8 @@ async fn unit_page(
             can_manage: actor.may(Permission::ManageUnits)
                 && d.active
                 && d.unit.id != actor.unit_id,
-            others,
+            move_targets,
+            merge_targets,
             error: None,
             kind: UnitKind::parse(&d.unit.kind)
                 .map(|k| k.label())
