@@ -94,10 +94,17 @@ pub async fn count_in_scope(pool: &AnyPool, scope_root: &str) -> Result<i64, Sto
 }
 
 pub async fn roles(pool: &AnyPool, user_id: &str) -> Result<Vec<String>, StoreError> {
+    let mut conn = pool.acquire().await?;
+    roles_in(&mut conn, user_id).await
+}
+
+/// Roles read on the caller's connection, so a use case holding a write transaction never waits
+/// for a second pooled connection (with SQLite's single writer that could starve the pool).
+pub async fn roles_in(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>, StoreError> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
             .bind(user_id)
-            .fetch_all(pool)
+            .fetch_all(conn)
             .await?;
     Ok(rows.into_iter().map(|(r,)| r).collect())
 }

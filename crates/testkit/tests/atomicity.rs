@@ -175,3 +175,31 @@ on_both!(
     create_and_rename_each_write_one_audit_event,
     every_change_is_audited
 );
+
+/// Many officers writing at once: every write lands, none is lost to a busy database, and the
+/// audit chain stays one unbroken line (no two events built on the same previous hash).
+async fn concurrent_writes_keep_one_chain(t: TestApp) {
+    let admin = t.login("admin").await;
+    let qn = t.unit_id("QN").await;
+    let n0 = t.count("audit_events").await;
+    let futures: Vec<_> = (0..24)
+        .map(|i| {
+            let body = json!({"name": format!("Tổ công tác {i}"), "code": format!("QN-T{i}"), "kind": "work_group", "parent_id": qn});
+            let (t, admin) = (&t, admin.clone());
+            async move { t.post(&admin, "/api/v1/units", body).await }
+        })
+        .collect();
+    let results = futures_util::future::join_all(futures).await;
+    for (s, b) in &results {
+        assert_eq!(*s, 201, "{b}");
+    }
+    assert_eq!(t.count("audit_events").await, n0 + 24);
+    assert_eq!(
+        t.app.verify_audit().await.unwrap(),
+        qltt_store::audit::Verification::Intact { events: n0 + 24 }
+    );
+}
+on_both!(
+    twenty_four_simultaneous_writes_keep_one_audit_chain,
+    concurrent_writes_keep_one_chain
+);

@@ -233,7 +233,7 @@ impl App {
         if !units::in_subtree(tx.conn(), &actor.unit_id, &user.unit_id).await? {
             return Err(AppError::not_found("officer.not_found"));
         }
-        let target_roles = users::roles(self.db.pool(), &user.id).await?;
+        let target_roles = users::roles_in(tx.conn(), &user.id).await?;
         if target_roles.iter().any(|r| r == Role::Admin.as_str())
             && !actor.roles.contains(&Role::Admin)
         {
