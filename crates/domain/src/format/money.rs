@@ -66,4 +66,19 @@ mod tests {
             assert_eq!(Vnd(n).display(), want, "{n}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn grouping_reads_back_to_the_same_amount(n in proptest::num::i64::ANY) {
+            let grouped = Vnd(n).grouped();
+            let digits: String = grouped.chars().filter(|c| *c != '.').collect();
+            proptest::prop_assert_eq!(digits.parse::<i128>().ok(), Some(i128::from(n)));
+            // Every group after the first has exactly three digits.
+            let body = grouped.trim_start_matches('-');
+            for (i, g) in body.split('.').enumerate() {
+                let ok = if i == 0 { (1..=3).contains(&g.len()) } else { g.len() == 3 };
+                proptest::prop_assert!(ok, "group {} of {}", i, grouped);
+            }
+        }
+    }
 }
