@@ -321,11 +321,70 @@ fn uuid_like() -> String {
     )
 }
 
+/// Logs carry request IDs, methods, paths and statuses, and never a password, a token or a
+/// citizen ID number from a query string.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_never_contain_secrets_or_id_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let server =
+        TestAppOnDir::start_with_log(dir.path().to_str().unwrap(), Some(&log), "debug,sqlx=trace")
+            .await;
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{}", server.1);
+    let r = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": "qn.ksv1", "password": "qltt-demo-2026"}))
+        .send()
+        .await
+        .unwrap();
+    let token = r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    client
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": "qn.ksv1", "password": "mat-khau-sai-bi-mat"}))
+        .send()
+        .await
+        .unwrap();
+    client
+        .get(format!("{base}/api/v1/users?unit_id=012345678901"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    drop(server);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("request_id"),
+        "access log lines carry the request id"
+    );
+    assert!(text.contains("/api/v1/session"));
+    for secret in [
+        "qltt-demo-2026",
+        "mat-khau-sai-bi-mat",
+        token.as_str(),
+        &token[5..],
+        "012345678901",
+    ] {
+        assert!(!text.contains(secret), "log leaks {secret}");
+    }
+}
+
 /// A server process on a data folder (so the backup is taken while it runs).
-struct TestAppOnDir(std::process::Child);
+struct TestAppOnDir(std::process::Child, u16);
 
 impl TestAppOnDir {
     async fn start(dir: &str) -> TestAppOnDir {
+        Self::start_with_log(dir, None, "warn").await
+    }
+
+    async fn start_with_log(
+        dir: &str,
+        log: Option<&std::path::Path>,
+        filter: &str,
+    ) -> TestAppOnDir {
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
@@ -338,10 +397,13 @@ impl TestAppOnDir {
                 "--bind",
                 &format!("127.0.0.1:{port}"),
             ])
-            .env("QLTT_LOG", "warn")
+            .env("QLTT_LOG", filter)
             .env("QLTT_ADMIN_PASSWORD", "admin-test-password")
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(match log {
+                Some(path) => std::process::Stdio::from(std::fs::File::create(path).unwrap()),
+                None => std::process::Stdio::null(),
+            })
             .spawn()
             .unwrap();
         let client = reqwest::Client::new();
@@ -352,7 +414,7 @@ impl TestAppOnDir {
                 .await
                 && r.status() == 200
             {
-                return TestAppOnDir(child);
+                return TestAppOnDir(child, port);
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
