@@ -2,6 +2,7 @@
 //! async, no database: everything here is a function of its inputs and is tested case by case.
 
 pub mod audit;
+pub mod business;
 pub mod clock;
 pub mod error;
 pub mod format;
