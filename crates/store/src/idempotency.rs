@@ -85,8 +85,8 @@ pub async fn complete(
     Ok(())
 }
 
-/// A request that failed (4xx/5xx other than a created resource) releases its key so the client
-/// may fix the request and retry with the same key.
+/// A request that crashed (5xx) releases its key so the retry runs again; every other answer,
+/// refusals included, is kept and replayed (a corrected request needs a new key).
 pub async fn release(pool: &AnyPool, actor_id: &str, key: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2")
         .bind(actor_id)

@@ -55,6 +55,14 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         Ok(b) => b,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "Dữ liệu quá lớn.").into_response(),
     };
+    // Form fields are stored as text; PostgreSQL refuses NUL in text, and no form needs it.
+    if bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+        return (
+            StatusCode::BAD_REQUEST,
+            "Dữ liệu chứa ký tự NUL không hợp lệ.",
+        )
+            .into_response();
+    }
     let presented = header.or_else(|| {
         form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == "csrf")

@@ -82,11 +82,94 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|ct| {
+                ct.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_some_and(|ct| ct == "application/json" || ct.ends_with("+json"));
+        if !is_json {
+            return Err(ApiError(
+                AppError::new(
+                    ErrorKind::BadInput,
+                    "request.content_type",
+                    "Cần gửi dữ liệu với Content-Type: application/json.",
+                ),
+                None,
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| {
+                ApiError(
+                    AppError::new(
+                        ErrorKind::BadInput,
+                        "request.too_large",
+                        "Dữ liệu gửi lên quá lớn hoặc không đọc được.",
+                    ),
+                    None,
+                )
+                .with_details(json!({"reason": e.body_text()}))
+            })?;
+        // PostgreSQL cannot store U+0000 in text, and no field of ours has a use for it: refuse it
+        // here, naming the field, before it reaches any query (ids included).
+        if contains_escaped_nul(&bytes)
+            && let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(field) = field_with_nul(&value, "")
+        {
+            return Err(ApiError(
+                AppError::new(
+                    ErrorKind::BadInput,
+                    "validation.control_characters",
+                    "Có ký tự điều khiển không hợp lệ.",
+                ),
+                None,
+            )
+            .with_details(json!({"field": field})));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
+}
+
+/// `\u0000` anywhere in a JSON text (the only way JSON can carry a NUL character).
+fn contains_escaped_nul(bytes: &[u8]) -> bool {
+    bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+}
+
+/// The name of the first field (by key, at any depth) whose string value holds a NUL.
+fn field_with_nul(v: &serde_json::Value, key: &str) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => Some(key.to_string()),
+        serde_json::Value::Array(items) => items.iter().find_map(|x| field_with_nul(x, key)),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+            if k.contains('\0') {
+                Some(k.replace('\0', ""))
+            } else {
+                field_with_nul(x, k)
+            }
+        }),
+        _ => None,
+    }
+}
+
+pub fn nul_character() -> ApiError {
+    ApiError(
+        AppError::new(
+            ErrorKind::BadInput,
+            "request.nul_character",
+            "Dữ liệu chứa ký tự NUL không hợp lệ.",
+        ),
+        None,
+    )
 }
 
 fn json_rejection(r: JsonRejection) -> ApiError {

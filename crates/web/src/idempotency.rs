@@ -18,6 +18,24 @@ use crate::extract::bearer;
 
 const MAX_BODY: usize = 2 * 1024 * 1024;
 
+/// The stored copy of a response never holds a secret shown once (an API token): the secret is
+/// blanked, so a replay tells the client the token exists (its `token_id`, to revoke it) without
+/// the database ever holding it in clear.
+fn redact_secrets(body: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut v) => {
+            if let Some(obj) = v.as_object_mut()
+                && obj.contains_key("token")
+            {
+                obj.insert("token".into(), serde_json::Value::Null);
+                obj.insert("token_redacted".into(), serde_json::Value::Bool(true));
+            }
+            v.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;
@@ -96,24 +114,34 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             resp
         }
         Ok(Reservation::Fresh) => {
-            let resp = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
-            let status = resp.status();
-            let (rparts, rbody) = resp.into_parts();
-            let rbytes = to_bytes(rbody, MAX_BODY).await.unwrap_or_default();
-            let stored = if status.is_server_error() {
-                // A crash is not an answer: free the key so the retry runs again.
-                idempotency::release(state.app.db.pool(), &actor.id, &key).await
-            } else {
-                let text = String::from_utf8_lossy(&rbytes);
-                idempotency::complete(state.app.db.pool(), &actor.id, &key, status.as_u16(), &text)
-                    .await
-            };
-            if let Err(e) = stored {
-                tracing::error!(error = %e, "could not store idempotent response");
+            // The work runs on its own task: when a phone on a weak link gives up and closes the
+            // connection, the request still finishes and its answer is stored, so the retry gets
+            // that answer instead of "in progress" forever (or a half-done change).
+            let app = state.app.clone();
+            let work = tokio::spawn(async move {
+                let resp = next
+                    .run(Request::from_parts(parts, Body::from(bytes)))
+                    .await;
+                let status = resp.status();
+                let (rparts, rbody) = resp.into_parts();
+                let rbytes = to_bytes(rbody, MAX_BODY).await.unwrap_or_default();
+                let stored = if status.is_server_error() {
+                    // A crash is not an answer: free the key so the retry runs again.
+                    idempotency::release(app.db.pool(), &actor.id, &key).await
+                } else {
+                    let text = redact_secrets(&rbytes);
+                    idempotency::complete(app.db.pool(), &actor.id, &key, status.as_u16(), &text)
+                        .await
+                };
+                if let Err(e) = stored {
+                    tracing::error!(error = %e, "could not store idempotent response");
+                }
+                Response::from_parts(rparts, Body::from(rbytes))
+            });
+            match work.await {
+                Ok(resp) => resp,
+                Err(e) => ApiError::from(qltt_app::AppError::internal(e)).into_response(),
             }
-            Response::from_parts(rparts, Body::from(rbytes))
         }
     }
 }

@@ -32,6 +32,54 @@ pub struct AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// A NUL character (`%00`) in a path or query is refused up front: no identifier or search has a
+/// use for it, and PostgreSQL would refuse it deep inside a query.
+async fn reject_nul_in_uri(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let uri = req.uri().to_string();
+    if uri.to_ascii_lowercase().contains("%00") {
+        return extract::nul_character().into_response();
+    }
+    next.run(req).await
+}
+
+/// The largest request body accepted (photos go through their own upload route later).
+pub const MAX_BODY: u64 = 2 * 1024 * 1024;
+
+/// A body announced as larger than [`MAX_BODY`] gets a clean 413. The body is read and thrown
+/// away first (up to a bound): answering while the client is still sending makes the connection
+/// close under it, and a phone on a weak link would see a broken connection instead of a reason.
+async fn refuse_oversized_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use futures_util::StreamExt;
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let Some(len) = announced.filter(|len| *len > MAX_BODY) else {
+        return next.run(req).await;
+    };
+    if len <= 16 * MAX_BODY {
+        let mut stream = req.into_body().into_data_stream();
+        while let Some(Ok(_)) = stream.next().await {}
+    }
+    let mut resp = error::ApiError::new(
+        qltt_app::ErrorKind::BadInput,
+        "request.too_large",
+        "Dữ liệu gửi lên quá lớn (tối đa 2 MB).",
+    )
+    .into_response();
+    *resp.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+    resp
+}
+
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
     let api = api::router(state.clone());
@@ -40,7 +88,9 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(pages)
         .merge(assets::router())
-        .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(reject_nul_in_uri))
+        .layer(axum::middleware::from_fn(refuse_oversized_bodies))
+        .layer(DefaultBodyLimit::max(MAX_BODY as usize))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         // Request IDs: taken from the client or made here, logged with every line of the request,
         // and returned so an officer can quote it when reporting a problem.

@@ -107,11 +107,23 @@ impl App {
                     .take(64)
                     .collect()
             });
+        // The attempt is written down *before* the counts are read: with several attempts fired
+        // at once, each one sees at least every attempt that started before it, so no burst can
+        // get more than the allowed number of passwords checked. A successful sign-in erases the
+        // account's attempts (including this one).
+        auth::record_failure(
+            self.db.pool(),
+            &username,
+            address,
+            &ts(now),
+            &ts(now - Duration::days(1)),
+        )
+        .await?;
         let since = ts(now - Duration::minutes(self.settings.throttle_minutes));
         let (by_user, by_address) =
             auth::recent_failures(self.db.pool(), &username, address, &since).await?;
-        if by_user >= self.settings.max_failures_per_account
-            || by_address >= self.settings.max_failures_per_address
+        if by_user > self.settings.max_failures_per_account
+            || by_address > self.settings.max_failures_per_address
         {
             tracing::warn!(address, "sign-in throttled");
             return Err(too_many());
@@ -124,17 +136,7 @@ impl App {
         let ok = password::verify_password(password, hash).await?;
         let user = match user {
             Some(u) if ok && u.is_active() => u,
-            _ => {
-                auth::record_failure(
-                    self.db.pool(),
-                    &username,
-                    address,
-                    &ts(now),
-                    &ts(now - Duration::days(1)),
-                )
-                .await?;
-                return Err(bad_credentials());
-            }
+            _ => return Err(bad_credentials()),
         };
         auth::clear_failures(self.db.pool(), &username).await?;
         self.open_token(&user.id, kind, "Đăng nhập", self.settings.session_hours)
@@ -290,6 +292,10 @@ impl App {
             .await?
             .filter(|t| t.user_id == actor.id)
             .ok_or_else(|| AppError::not_found("token.not_found"))?;
+        if token.revoked_at.is_some() {
+            // Already revoked: the same outcome, and nothing new to record.
+            return Ok(());
+        }
         let mut tx = self.db.begin(self.now()).await?;
         auth::revoke(&mut tx, &token.id).await?;
         audit::append(

@@ -10,6 +10,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiQuery, Authed};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only events about this entity id.
@@ -20,7 +21,7 @@ pub struct AuditQuery {
 }
 
 /// Audit events of the caller's scope, newest first (unit heads, deputies, administrators).
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery),
+#[utoipa::path(operation_id = "audit_list", get, path = "/api/v1/audit", params(AuditQuery),
     responses((status = 200, body = ListOf<AuditEvent>), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,

@@ -15,7 +15,7 @@ pub struct Health {
 }
 
 /// Liveness and readiness: answers 200 only when the database answers.
-#[utoipa::path(get, path = "/healthz", security(()), responses((status = 200, body = Health), (status = 503, body = Health)))]
+#[utoipa::path(operation_id = "health_healthz", get, path = "/healthz", security(()), responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let ok = state.app.ping().await.is_ok();
     let body = Health {

@@ -18,7 +18,7 @@ pub struct LoginInput {
 }
 
 /// Sign in: returns a bearer token (valid 12 hours) and the officer.
-#[utoipa::path(post, path = "/api/v1/session", security(()), request_body = LoginInput,
+#[utoipa::path(operation_id = "session_login", post, path = "/api/v1/session", security(()), request_body = LoginInput,
     responses((status = 200, body = SignedIn), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
@@ -33,14 +33,14 @@ pub async fn login(
 }
 
 /// Sign out: revokes the token of this request.
-#[utoipa::path(delete, path = "/api/v1/session", responses((status = 204), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "session_logout", delete, path = "/api/v1/session", responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<StatusCode> {
     state.app.logout(&actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The signed-in officer, with unit and roles.
-#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = UserSummary), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "session_me", get, path = "/api/v1/me", responses((status = 200, body = UserSummary), (status = 401, body = ErrorBody)))]
 pub async fn me(
     State(state): State<AppState>,
     Authed(actor): Authed,

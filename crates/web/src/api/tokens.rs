@@ -10,7 +10,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Authed};
 
 /// The caller's live tokens (sessions and API keys), without secrets.
-#[utoipa::path(get, path = "/api/v1/tokens", responses((status = 200, body = Vec<TokenRow>)))]
+#[utoipa::path(operation_id = "tokens_list", get, path = "/api/v1/tokens", responses((status = 200, body = Vec<TokenRow>)))]
 pub async fn list(
     State(state): State<AppState>,
     Authed(actor): Authed,
@@ -27,7 +27,7 @@ pub struct NewTokenBody {
 }
 
 /// Creates a named API token for scripts and other agencies' systems; the secret is shown once.
-#[utoipa::path(post, path = "/api/v1/tokens", request_body = NewTokenBody,
+#[utoipa::path(operation_id = "tokens_create", post, path = "/api/v1/tokens", request_body = NewTokenBody,
     responses((status = 201, body = SignedIn), (status = 400, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -42,7 +42,7 @@ pub async fn create(
 }
 
 /// Revokes one of the caller's tokens.
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = String, Path)),
+#[utoipa::path(operation_id = "tokens_revoke", delete, path = "/api/v1/tokens/{id}", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn revoke(
     State(state): State<AppState>,

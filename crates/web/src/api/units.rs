@@ -10,7 +10,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Authed};
 
 /// The organisation tree from the officer's home unit down (merged units under their successor).
-#[utoipa::path(get, path = "/api/v1/units", responses((status = 200, body = UnitNode), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "units_list", get, path = "/api/v1/units", responses((status = 200, body = UnitNode), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Authed(actor): Authed,
@@ -29,7 +29,7 @@ pub struct NewUnitBody {
 }
 
 /// Creates a unit under a parent in the officer's scope (administrators).
-#[utoipa::path(post, path = "/api/v1/units", request_body = NewUnitBody,
+#[utoipa::path(operation_id = "units_create", post, path = "/api/v1/units", request_body = NewUnitBody,
     responses((status = 201, body = UnitRow), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -52,7 +52,7 @@ pub async fn create(
 }
 
 /// One unit with its history of names and places.
-#[utoipa::path(get, path = "/api/v1/units/{id}", params(("id" = String, Path)),
+#[utoipa::path(operation_id = "units_get_one", get, path = "/api/v1/units/{id}", params(("id" = String, Path)),
     responses((status = 200, body = UnitDetail), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
@@ -70,7 +70,7 @@ pub struct UnitChangeBody {
 }
 
 /// Renames and/or moves a unit; a new version is recorded, old records keep the unit.
-#[utoipa::path(patch, path = "/api/v1/units/{id}", params(("id" = String, Path)), request_body = UnitChangeBody,
+#[utoipa::path(operation_id = "units_change", patch, path = "/api/v1/units/{id}", params(("id" = String, Path)), request_body = UnitChangeBody,
     responses((status = 200, body = UnitRow), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn change(
     State(state): State<AppState>,
@@ -94,7 +94,7 @@ pub struct MergeBody {
 
 /// Merges unit `{id}` into `into_unit_id`: the unit's validity ends, its sub-units and officers
 /// move to the target, its records stay its own and become visible to the target's officers.
-#[utoipa::path(post, path = "/api/v1/units/{id}/merge", params(("id" = String, Path)), request_body = MergeBody,
+#[utoipa::path(operation_id = "units_merge", post, path = "/api/v1/units/{id}/merge", params(("id" = String, Path)), request_body = MergeBody,
     responses((status = 200, body = UnitRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn merge(
     State(state): State<AppState>,

@@ -10,6 +10,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Authed};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
     pub limit: Option<i64>,
@@ -19,7 +20,7 @@ pub struct UserQuery {
 }
 
 /// Officers of the caller's scope, by username.
-#[utoipa::path(get, path = "/api/v1/users", params(UserQuery),
+#[utoipa::path(operation_id = "users_list", get, path = "/api/v1/users", params(UserQuery),
     responses((status = 200, body = ListOf<Officer>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -57,7 +58,7 @@ pub struct NewUserBody {
 }
 
 /// Creates an officer in a unit of the caller's scope (admin, unit head, HR officer).
-#[utoipa::path(post, path = "/api/v1/users", request_body = NewUserBody,
+#[utoipa::path(operation_id = "users_create", post, path = "/api/v1/users", request_body = NewUserBody,
     responses((status = 201, body = Officer), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -78,7 +79,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = String, Path)),
+#[utoipa::path(operation_id = "users_get_one", get, path = "/api/v1/users/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Officer), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
@@ -89,7 +90,7 @@ pub async fn get_one(
 }
 
 /// Deactivates an officer: signs them out everywhere; records stay.
-#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", params(("id" = String, Path)),
+#[utoipa::path(operation_id = "users_deactivate", post, path = "/api/v1/users/{id}/deactivate", params(("id" = String, Path)),
     responses((status = 200, body = Officer), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn deactivate(
     State(state): State<AppState>,
@@ -101,7 +102,7 @@ pub async fn deactivate(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", params(("id" = String, Path)),
+#[utoipa::path(operation_id = "users_reactivate", post, path = "/api/v1/users/{id}/reactivate", params(("id" = String, Path)),
     responses((status = 200, body = Officer), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reactivate(
     State(state): State<AppState>,
