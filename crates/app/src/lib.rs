@@ -6,6 +6,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod businesses;
 pub mod error;
 pub mod lookup;
 pub mod officers;

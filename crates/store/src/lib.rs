@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod businesses;
 pub mod db;
 pub mod error;
 pub mod idempotency;

@@ -61,6 +61,9 @@ async fn document_is_valid_and_complete(t: TestApp) {
         "/api/v1/users/{id}",
         "/api/v1/audit",
         "/api/v1/tokens",
+        "/api/v1/businesses",
+        "/api/v1/businesses/{id}",
+        "/api/v1/businesses/{id}/history",
     ] {
         assert!(paths.contains_key(p), "{p} is not documented");
     }
@@ -68,12 +71,15 @@ async fn document_is_valid_and_complete(t: TestApp) {
     let admin = t.login("admin").await;
     let unit = t.unit_id("QN").await;
     let user = t.user_id("qn.ksv1").await;
+    let (_, found) = t.get(&admin, "/api/v1/businesses?limit=1").await;
+    let business = found["items"][0]["id"].as_str().unwrap().to_string();
     for (path, item) in paths {
         if item.get("get").is_none() {
             continue;
         }
         let url = path
             .replace("/users/{id}", &format!("/users/{user}"))
+            .replace("/businesses/{id}", &format!("/businesses/{business}"))
             .replace("{id}", &unit);
         let (s, b) = t.get(&admin, &url).await;
         assert!(s == 200, "{path} → {s} {b}");

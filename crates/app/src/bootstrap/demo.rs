@@ -132,6 +132,161 @@ const OFFICERS: &[(&str, &str, &str, Role, Option<Rank>)] = &[
     ),
 ];
 
+/// (unit code, kind, name, tax code prefix (9 digits, check digit added), address, commune, owner,
+/// business lines, risk note). Illustrative shops; the tax codes are well-formed but invented.
+type DemoBusiness = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const BUSINESSES: &[DemoBusiness] = &[
+    (
+        "QN-D1",
+        "enterprise",
+        "Công ty TNHH Mỹ phẩm Hạ Long",
+        "570123456",
+        "Số 12 đường Trần Hưng Đạo",
+        "Phường Hồng Gai",
+        "Nguyễn Thị Hạnh",
+        "Bán buôn mỹ phẩm",
+        "Nguồn tin về mỹ phẩm không rõ nguồn gốc (2025)",
+    ),
+    (
+        "QN-D1",
+        "household",
+        "Cửa hàng tạp hóa Minh Anh",
+        "570234567",
+        "Số 8 phố Cao Thắng",
+        "Phường Hạ Long",
+        "Trần Minh Anh",
+        "Bán lẻ thực phẩm, đồ uống",
+        "",
+    ),
+    (
+        "QN-D1",
+        "household",
+        "Shop quần áo Thu Trang",
+        "570345678",
+        "Chợ Hạ Long I, ki-ốt 45",
+        "Phường Hồng Gai",
+        "Lê Thu Trang",
+        "Bán lẻ quần áo, giày dép",
+        "",
+    ),
+    (
+        "QN-D2",
+        "enterprise",
+        "Công ty CP Thương mại Cẩm Phả",
+        "570456789",
+        "Số 210 đường Trần Phú",
+        "Phường Cẩm Phả",
+        "Phạm Văn Đức",
+        "Bán buôn đồ điện gia dụng",
+        "",
+    ),
+    (
+        "QN-D3",
+        "household",
+        "Đại lý thuốc lá Uông Bí",
+        "570567890",
+        "Số 3 đường Quang Trung",
+        "Phường Uông Bí",
+        "Vũ Thị Lan",
+        "Bán lẻ thuốc lá",
+        "Từng bị xử phạt về thuốc lá nhập lậu",
+    ),
+    (
+        "QN-D4",
+        "household",
+        "Cửa hàng hải sản khô Vân Đồn",
+        "570678901",
+        "Khu 3, đặc khu Vân Đồn",
+        "Đặc khu Vân Đồn",
+        "Đỗ Văn Hải",
+        "Bán lẻ hải sản khô",
+        "",
+    ),
+    (
+        "QN-D4-CT",
+        "household",
+        "Tạp hóa Cô Tô Xanh",
+        "570789012",
+        "Thôn 1, đặc khu Cô Tô",
+        "Đặc khu Cô Tô",
+        "Nguyễn Văn Biển",
+        "Bán lẻ tạp hóa, nhiên liệu",
+        "",
+    ),
+    (
+        "QN-D4-CT",
+        "individual",
+        "Quầy lưu niệm bãi Hồng Vàn",
+        "",
+        "Bãi tắm Hồng Vàn, đặc khu Cô Tô",
+        "Đặc khu Cô Tô",
+        "Hoàng Thị Sen",
+        "Bán hàng lưu niệm",
+        "",
+    ),
+    (
+        "QN-CD",
+        "online_store",
+        "Gian hàng Mỹ phẩm Hàn Quốc chính hãng (Shopee)",
+        "",
+        "Kinh doanh trực tuyến, kho tại Móng Cái",
+        "Phường Móng Cái 1",
+        "Không rõ",
+        "Bán mỹ phẩm qua sàn thương mại điện tử",
+        "Nghi bán mỹ phẩm giả nhãn hiệu",
+    ),
+    (
+        "BN-D1",
+        "enterprise",
+        "Công ty TNHH Điện tử Kinh Bắc",
+        "230123456",
+        "Lô C5, KCN Quế Võ",
+        "Phường Quế Võ",
+        "Ngô Văn Kiên",
+        "Sản xuất, bán buôn linh kiện điện tử",
+        "",
+    ),
+    (
+        "BN-D2",
+        "household",
+        "Cửa hàng đồ gỗ Đồng Kỵ",
+        "230234567",
+        "Làng nghề Đồng Kỵ",
+        "Phường Đồng Nguyên",
+        "Trịnh Văn Gỗ",
+        "Bán lẻ đồ gỗ",
+        "",
+    ),
+];
+
+/// Completes 9 digits with the tax code check digit, stepping the sequence until the rule yields a
+/// digit (a result of 10 is never issued).
+fn demo_tax_code(prefix: &str) -> Option<String> {
+    let start: u64 = prefix.parse().ok()?;
+    for n in start..start + 20 {
+        let s = format!("{n:09}");
+        let mut d = [0u32; 9];
+        for (i, c) in s.chars().enumerate() {
+            d[i] = c.to_digit(10)?;
+        }
+        if let Some(check) = qltt_domain::business::tax_code::check_digit(&d) {
+            return Some(format!("{s}{check}"));
+        }
+    }
+    None
+}
+
 /// One line of the start-up banner.
 pub struct DemoLogin {
     pub username: &'static str,
@@ -191,6 +346,35 @@ impl App {
                 role: *role,
                 unit_code,
             });
+        }
+        for (unit, kind, name, prefix, address, commune, owner, lines, risk) in BUSINESSES {
+            let unit_id = units::get_by_code(self.db.pool(), unit)
+                .await?
+                .ok_or_else(|| AppError::internal(format!("demo unit {unit} missing")))?
+                .id;
+            let input = crate::businesses::BusinessInput {
+                name: (*name).into(),
+                kind: (*kind).into(),
+                tax_code: if prefix.is_empty() {
+                    None
+                } else {
+                    demo_tax_code(prefix)
+                },
+                address: (*address).into(),
+                unit_id,
+                province: if unit.starts_with("QN") {
+                    "Quảng Ninh"
+                } else {
+                    "Bắc Ninh"
+                }
+                .into(),
+                commune: (*commune).into(),
+                representative: (*owner).into(),
+                business_lines: (*lines).into(),
+                risk_note: (*risk).into(),
+                ..Default::default()
+            };
+            self.register_business(&system, input).await?;
         }
         // The 2025 reform: Bắc Giang's Chi cục folds into Bắc Ninh's. Its team and officer move to
         // Bắc Ninh; records made before stay Bắc Giang's.

@@ -117,6 +117,44 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
+/// Contact details are optional, but what is typed must look like what it claims to be.
+pub fn check_phone(raw: &str) -> Result<String, DomainError> {
+    let v = crate::text::bounded("phone", raw, 30, false)?;
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let ok = v.is_empty()
+        || (v
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-' | '(' | ')'))
+            && (8..=15).contains(&digits));
+    if ok {
+        Ok(v)
+    } else {
+        Err(DomainError::invalid(
+            "phone",
+            "business.invalid_phone",
+            "Số điện thoại gồm 8–15 chữ số (có thể có +, dấu cách, dấu chấm).",
+        ))
+    }
+}
+
+pub fn check_email(raw: &str) -> Result<String, DomainError> {
+    let v = crate::text::bounded("email", raw, 200, false)?;
+    let ok = v.is_empty()
+        || (v.split('@').count() == 2
+            && v.split('@').all(|p| !p.is_empty())
+            && v.rsplit('@').next().is_some_and(|d| d.contains('.'))
+            && !v.contains(' '));
+    if ok {
+        Ok(v)
+    } else {
+        Err(DomainError::invalid(
+            "email",
+            "business.invalid_email",
+            "Địa chỉ thư điện tử không hợp lệ.",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,6 +71,10 @@ pub enum Permission {
     ManageOfficers,
     /// Read the audit log of one's scope.
     ViewAudit,
+    /// See the business register of one's scope.
+    ViewBusinesses,
+    /// Register businesses and correct their records.
+    ManageBusinesses,
 }
 
 impl Role {
@@ -82,6 +86,13 @@ impl Role {
             ManageUnits => matches!(self, Admin),
             ManageOfficers => matches!(self, Admin | UnitHead | HrOfficer),
             ViewAudit => matches!(self, Admin | UnitHead | DeputyUnitHead),
+            ViewBusinesses => true,
+            // The officers who meet businesses in the field, their leaders, and the clerk who
+            // registers paperwork; not the warehouse, finance or HR desks.
+            ManageBusinesses => matches!(
+                self,
+                Admin | UnitHead | DeputyUnitHead | TeamLeader | Inspector | Clerk
+            ),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` and its OpenAPI document.
 
 pub mod audit;
+pub mod businesses;
 pub mod health;
 pub mod session;
 pub mod tokens;
@@ -28,6 +29,7 @@ use crate::error::ApiError;
         users::list, users::create, users::get_one, users::deactivate, users::reactivate,
         tokens::list, tokens::create, tokens::revoke,
         audit::list,
+        businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -64,6 +66,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}", axum::routing::delete(tokens::revoke))
         .route("/audit", get(audit::list))
+        .route(
+            "/businesses",
+            get(businesses::list).post(businesses::create),
+        )
+        .route(
+            "/businesses/{id}",
+            get(businesses::get_one).patch(businesses::change),
+        )
+        .route("/businesses/{id}/history", get(businesses::history))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

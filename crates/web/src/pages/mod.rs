@@ -2,6 +2,7 @@
 //! CSRF guard wraps every unsafe request here.
 
 pub mod audit;
+pub mod businesses;
 pub mod home;
 pub mod layout;
 pub mod login;
@@ -35,6 +36,16 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/officers/{id}", get(officers::detail))
         .route("/officers/{id}/active", post(officers::set_active))
         .route("/audit", get(audit::log))
+        .route(
+            "/businesses",
+            get(businesses::list).post(businesses::create),
+        )
+        .route("/businesses/new", get(businesses::new_form))
+        .route("/businesses/{id}", get(businesses::detail))
+        .route(
+            "/businesses/{id}/edit",
+            get(businesses::edit_form).post(businesses::update),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state, crate::csrf::guard))
 }
@@ -97,7 +108,16 @@ pub fn render<T: Template>(t: &T) -> Response {
     }
 }
 
-async fn not_found() -> Response {
+async fn not_found(uri: axum::http::Uri) -> Response {
+    // "/api/v1/" and other API-looking paths that no route took still answer in JSON.
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError::new(
+            ErrorKind::NotFound,
+            "route.not_found",
+            format!("Không có địa chỉ {} trong API.", uri.path()),
+        )
+        .into_response();
+    }
     let e = AppError::new(
         ErrorKind::NotFound,
         "route.not_found",

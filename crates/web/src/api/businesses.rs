@@ -1,0 +1,91 @@
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use qltt_app::businesses::{Business, BusinessInput, BusinessPatch, HistoryEntry};
+use serde::Deserialize;
+
+use super::ListOf;
+use crate::AppState;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Authed};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessQuery {
+    /// Words of the name, tax code, address, owner, phone or business lines; diacritics optional.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Finds businesses in the caller's scope.
+#[utoipa::path(operation_id = "businesses_list", get, path = "/api/v1/businesses", params(BusinessQuery),
+    responses((status = 200, body = ListOf<Business>), (status = 400, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiQuery(q): ApiQuery<BusinessQuery>,
+) -> ApiResult<Json<ListOf<Business>>> {
+    let page = state
+        .app
+        .search_businesses(
+            &actor,
+            q.q.as_deref().unwrap_or(""),
+            q.cursor.as_deref(),
+            q.limit.unwrap_or(50),
+        )
+        .await?;
+    Ok(Json(ListOf {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Registers a business in the area of a team of the caller's scope.
+#[utoipa::path(operation_id = "businesses_create", post, path = "/api/v1/businesses", request_body = BusinessInput,
+    responses((status = 201, body = Business), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiJson(input): ApiJson<BusinessInput>,
+) -> ApiResult<(StatusCode, Json<Business>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.register_business(&actor, input).await?),
+    ))
+}
+
+#[utoipa::path(operation_id = "businesses_get_one", get, path = "/api/v1/businesses/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = Business), (status = 404, body = ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Business>> {
+    Ok(Json(state.app.business(&actor, &id).await?))
+}
+
+/// Corrects a business record; give `version` from your last read to be told (409) when someone
+/// else changed it meanwhile.
+#[utoipa::path(operation_id = "businesses_change", patch, path = "/api/v1/businesses/{id}", params(("id" = String, Path)), request_body = BusinessPatch,
+    responses((status = 200, body = Business), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn change(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<BusinessPatch>,
+) -> ApiResult<Json<Business>> {
+    Ok(Json(state.app.correct_business(&actor, &id, patch).await?))
+}
+
+/// Who changed what, oldest first.
+#[utoipa::path(operation_id = "businesses_history", get, path = "/api/v1/businesses/{id}/history", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<HistoryEntry>>> {
+    Ok(Json(state.app.business_history(&actor, &id).await?))
+}
