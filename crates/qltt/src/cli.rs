@@ -54,6 +54,9 @@ pub enum Command {
     /// The audit chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import registers from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Consistent backup of the database and files into FILE (SQLite; PostgreSQL uses pg_dump).
     Backup { file: PathBuf },
     /// Restore a backup into an empty data folder and verify it.
@@ -102,6 +105,13 @@ pub struct UserCreateArgs {
     /// Read the password from standard input instead of generating one.
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum ImportCommand {
+    /// Businesses from a CSV file (UTF-8, header row). Rejected rows are listed with reasons;
+    /// exit 0 when every row was accepted, 1 when some were rejected.
+    Businesses { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug, Clone)]

@@ -13,7 +13,7 @@ use qltt_store::Db;
 use qltt_store::audit::Verification;
 use secrecy::SecretString;
 
-use cli::{AuditCommand, Cli, Command, UserCommand};
+use cli::{AuditCommand, Cli, Command, ImportCommand, UserCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -108,6 +108,51 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        Command::Import(ImportCommand::Businesses { file }) => {
+            let app = open_app(&cli).await?;
+            bootstrap(&app, true).await?;
+            let actor = app
+                .system_actor()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let reader = std::io::BufReader::new(
+                std::fs::File::open(&file)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?,
+            );
+            let started = std::time::Instant::now();
+            let report = app
+                .import_businesses(&actor, reader)
+                .await
+                .map_err(|e| anyhow::anyhow!("{} ({})", e.message, e.code))?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "{} dòng: {} thêm mới, {} cập nhật, {} không đổi, {} bị từ chối ({:.1} s, {:.0} dòng/s).",
+                report.rows,
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.rejected.len(),
+                secs,
+                report.rows as f64 / secs.max(1e-9)
+            );
+            for r in &report.rejected {
+                println!(
+                    "  dòng {}: {}{} [{}]",
+                    r.line,
+                    r.field
+                        .as_deref()
+                        .map(|f| format!("{f}: "))
+                        .unwrap_or_default(),
+                    r.reason,
+                    r.code
+                );
+            }
+            Ok(if report.rejected.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Backup { file } => backup::backup(&cli.global, &file).await,
         Command::Restore { file } => backup::restore(&cli.global, &file).await,

@@ -430,3 +430,37 @@ impl Drop for TestAppOnDir {
         let _ = self.0.wait();
     }
 }
+
+async fn import_from_the_command_line(t: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("co-so.csv");
+    std::fs::write(
+        &file,
+        "name,kind,tax_code,address,unit_code\nCông ty A,enterprise,0100233488,Số 1,QN-D1\nSai,enterprise,0100233480,Số 2,QN-D1\n",
+    )
+    .unwrap();
+    let (url, path) = (t.db.url.clone(), file.to_str().unwrap().to_string());
+    let out = tokio::task::spawn_blocking(move || {
+        qltt(&["--database", &url, "import", "businesses", &path])
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a rejected row makes the exit code 1: {}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("1 thêm mới") && text(&out).contains("dòng 3"),
+        "{}",
+        text(&out)
+    );
+    let head = t.login("qn.chicuctruong").await;
+    let (_, found) = t.get(&head, "/api/v1/businesses?q=0100233488").await;
+    assert_eq!(found["items"][0]["name"], "Công ty A");
+}
+on_both!(
+    import_businesses_from_the_command_line,
+    import_from_the_command_line
+);

@@ -171,3 +171,36 @@ pub async fn update(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// The live business holding this tax code, if any.
+pub async fn by_tax_code_in(
+    conn: &mut AnyConnection,
+    tax_code: &str,
+) -> Result<Option<BusinessRow>, StoreError> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM businesses WHERE tax_code = $1 AND merged_into IS NULL");
+    Ok(sqlx::query_as(&sql)
+        .bind(tax_code)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// A live business without tax code with the same name and address in the same unit: the same
+/// row of a file imported again.
+pub async fn by_identity_in(
+    conn: &mut AnyConnection,
+    unit_id: &str,
+    name: &str,
+    address: &str,
+) -> Result<Option<BusinessRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM businesses WHERE unit_id = $1 AND name = $2 AND address = $3 \
+         AND tax_code IS NULL AND merged_into IS NULL ORDER BY created_at LIMIT 1"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(unit_id)
+        .bind(name)
+        .bind(address)
+        .fetch_optional(conn)
+        .await?)
+}

@@ -17,7 +17,9 @@ fn stamp(t: &TestApp) -> String {
 }
 
 async fn audit_of(t: &TestApp, token: &str, entity: &str) -> Vec<Value> {
-    let (s, b) = t.get(token, &format!("/api/v1/audit?entity={entity}")).await;
+    let (s, b) = t
+        .get(token, &format!("/api/v1/audit?entity={entity}"))
+        .await;
     assert_eq!(s, 200, "{b}");
     b["items"].as_array().unwrap().clone()
 }
@@ -426,7 +428,10 @@ async fn admin_merges_team_3_into_team_2_case(t: TestApp) {
     let ksv3 = o["id"].as_str().unwrap().to_string();
     // Its business, registered before the merger.
     let (_, found) = t.get(&admin, "/api/v1/businesses?q=Uong%20Bi").await;
-    let biz = found["items"][0]["id"].as_str().expect("business of team 3").to_string();
+    let biz = found["items"][0]["id"]
+        .as_str()
+        .expect("business of team 3")
+        .to_string();
     assert_eq!(found["items"][0]["unit_id"], d3.as_str());
 
     t.clock.advance(Duration::hours(2));
@@ -455,7 +460,10 @@ async fn admin_merges_team_3_into_team_2_case(t: TestApp) {
     // Its work group and its officer now belong to team 2; its business stays its own.
     let (_, b) = t.get(&admin, &format!("/api/v1/units/{wg}")).await;
     assert_eq!(b["parent_id"], d2.as_str());
-    assert_eq!(b["versions"].as_array().unwrap().last().unwrap()["reason"], "merge");
+    assert_eq!(
+        b["versions"].as_array().unwrap().last().unwrap()["reason"],
+        "merge"
+    );
     let (_, b) = t.get(&admin, &format!("/api/v1/users/{ksv3}")).await;
     assert_eq!(b["unit_id"], d2.as_str());
     let (_, b) = t.get(&admin, &format!("/api/v1/businesses/{biz}")).await;
@@ -473,7 +481,9 @@ async fn admin_merges_team_3_into_team_2_case(t: TestApp) {
         let body: Value = r.json().await.unwrap();
         body["token"].as_str().unwrap().to_string()
     };
-    let (s, b) = t.get(&ksv3_token, &format!("/api/v1/businesses/{biz}")).await;
+    let (s, b) = t
+        .get(&ksv3_token, &format!("/api/v1/businesses/{biz}"))
+        .await;
     assert_eq!(s, 200, "{b}");
     let (s, b) = t.get(&ksv3_token, &format!("/api/v1/units/{d3}")).await;
     assert_eq!(s, 200, "{b}");
@@ -499,7 +509,10 @@ async fn admin_merges_team_3_into_team_2_case(t: TestApp) {
     assert_eq!(n3["active"], false);
     assert_eq!(n3["children"], json!([]));
     // Active units first.
-    assert_eq!(n2["children"].as_array().unwrap().last().unwrap()["id"], d3.as_str());
+    assert_eq!(
+        n2["children"].as_array().unwrap().last().unwrap()["id"],
+        d3.as_str()
+    );
 
     // Nothing new may go into the merged team.
     let (s, b) = t
@@ -533,11 +546,31 @@ async fn admin_merges_team_3_into_team_2_case(t: TestApp) {
     let qn_d1 = t.unit_id("QN-D1").await;
     let co_to = t.unit_id("QN-D4-CT").await;
     for (path, body, how) in [
-        (format!("/api/v1/units/{d3}"), json!({"name": "Đội số 3 mới"}), "patch"),
-        (format!("/api/v1/units/{d3}"), json!({"parent_id": qn_d1}), "patch"),
-        (format!("/api/v1/units/{co_to}"), json!({"parent_id": d3}), "patch"),
-        (format!("/api/v1/units/{d3}/merge"), json!({"into_unit_id": qn_d1}), "post"),
-        (format!("/api/v1/units/{qn_d1}/merge"), json!({"into_unit_id": d3}), "post"),
+        (
+            format!("/api/v1/units/{d3}"),
+            json!({"name": "Đội số 3 mới"}),
+            "patch",
+        ),
+        (
+            format!("/api/v1/units/{d3}"),
+            json!({"parent_id": qn_d1}),
+            "patch",
+        ),
+        (
+            format!("/api/v1/units/{co_to}"),
+            json!({"parent_id": d3}),
+            "patch",
+        ),
+        (
+            format!("/api/v1/units/{d3}/merge"),
+            json!({"into_unit_id": qn_d1}),
+            "post",
+        ),
+        (
+            format!("/api/v1/units/{qn_d1}/merge"),
+            json!({"into_unit_id": d3}),
+            "post",
+        ),
     ] {
         let (s, b) = if how == "patch" {
             t.patch(&admin, &path, body.clone()).await
@@ -557,9 +590,15 @@ async fn admin_merges_team_3_into_team_2_case(t: TestApp) {
     assert_eq!(d["moved_officers"], json!([ksv3]));
     assert_eq!(events[0]["unit_id"], d2.as_str());
     // Quảng Ninh's head reads the same story.
-    assert_eq!(actions(&audit_of(&t, &head, &d3).await), ["unit.merge", "unit.create"]);
+    assert_eq!(
+        actions(&audit_of(&t, &head, &d3).await),
+        ["unit.merge", "unit.create"]
+    );
 }
-on_both!(admin_merges_team_3_into_team_2, admin_merges_team_3_into_team_2_case);
+on_both!(
+    admin_merges_team_3_into_team_2,
+    admin_merges_team_3_into_team_2_case
+);
 
 async fn merging_a_team_into_a_provincial_unit_is_refused_case(t: TestApp) {
     let admin = t.login("admin").await;
@@ -587,7 +626,11 @@ async fn merging_a_team_into_a_provincial_unit_is_refused_case(t: TestApp) {
                 json!({"into_unit_id": target}),
             )
             .await;
-        assert_eq!((s, code(&b)), (422, "unit.merge_kind_mismatch"), "{why}: {b}");
+        assert_eq!(
+            (s, code(&b)),
+            (422, "unit.merge_kind_mismatch"),
+            "{why}: {b}"
+        );
     }
     for id in [&qn_d1, &qn, &co_to] {
         let (s, b) = t
@@ -661,7 +704,10 @@ async fn audit_log_tells_the_whole_life_of_a_unit_case(t: TestApp) {
     assert_eq!(s, 200);
 
     let events = audit_of(&t, &admin, &id).await;
-    assert_eq!(actions(&events), ["unit.merge", "unit.rename", "unit.create"]);
+    assert_eq!(
+        actions(&events),
+        ["unit.merge", "unit.rename", "unit.create"]
+    );
     for e in &events {
         assert_eq!(e["actor_id"], admin_id.as_str());
         assert_eq!(e["entity_type"], "unit");
@@ -672,7 +718,10 @@ async fn audit_log_tells_the_whole_life_of_a_unit_case(t: TestApp) {
     assert!(seqs.windows(2).all(|w| w[0] > w[1]), "{seqs:?}");
     let ats: Vec<&str> = events.iter().map(|e| e["at"].as_str().unwrap()).collect();
     assert!(ats.windows(2).all(|w| w[0] > w[1]), "{ats:?}");
-    assert_eq!(details(&events[1])["name"]["to"], "Đội cơ động số 2 (Móng Cái)");
+    assert_eq!(
+        details(&events[1])["name"]["to"],
+        "Đội cơ động số 2 (Móng Cái)"
+    );
     assert_eq!(details(&events[0])["into"], d2.as_str());
 
     // Paging through one event at a time yields the same three.

@@ -283,3 +283,54 @@ on_both!(
     pages_of_another_province_are_not_found,
     pages_hide_other_provinces
 );
+
+/// An HR officer hands out working roles, but not a unit head's oversight, and cannot lock out
+/// their own unit head.
+async fn hr_cannot_raise_or_remove_oversight(t: TestApp) {
+    let hr = t.login("qn.tochuc").await;
+    let qn = t.unit_id("QN").await;
+    let body = |username: &str, roles: Value| json!({"username": username, "full_name": "Người Mới", "password": "mat-khau-du-dai", "unit_id": qn, "roles": roles});
+    let (s, b) = t
+        .post(
+            &hr,
+            "/api/v1/users",
+            body("qn.tochuc2", json!(["unit_head", "hr_officer"])),
+        )
+        .await;
+    assert_eq!((s, code(&b)), (403, "auth.forbidden"));
+    let (s, b) = t
+        .post(
+            &hr,
+            "/api/v1/users",
+            body("qn.pho2", json!(["deputy_unit_head"])),
+        )
+        .await;
+    assert_eq!((s, code(&b)), (403, "auth.forbidden"));
+    let (s, b) = t
+        .post(&hr, "/api/v1/users", body("qn.ksv5", json!(["inspector"])))
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let head_id = t.user_id("qn.chicuctruong").await;
+    let (s, b) = t
+        .post(
+            &hr,
+            &format!("/api/v1/users/{head_id}/deactivate"),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, code(&b)), (403, "auth.forbidden"));
+    // The unit head may appoint a deputy.
+    let head = t.login("qn.chicuctruong").await;
+    let (s, b) = t
+        .post(
+            &head,
+            "/api/v1/users",
+            body("qn.pho2", json!(["deputy_unit_head"])),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+}
+on_both!(
+    an_hr_officer_cannot_grant_or_remove_oversight_roles,
+    hr_cannot_raise_or_remove_oversight
+);

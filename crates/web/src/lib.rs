@@ -49,6 +49,9 @@ async fn reject_nul_in_uri(
 /// The largest request body accepted (photos go through their own upload route later).
 pub const MAX_BODY: u64 = 2 * 1024 * 1024;
 
+/// Imports of registers are files of tens of thousands of rows.
+pub const MAX_IMPORT_BODY: u64 = 64 * 1024 * 1024;
+
 /// A body announced as larger than [`MAX_BODY`] gets a clean 413. The body is read and thrown
 /// away first (up to a bound): answering while the client is still sending makes the connection
 /// close under it, and a phone on a weak link would see a broken connection instead of a reason.
@@ -63,7 +66,12 @@ async fn refuse_oversized_bodies(
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let Some(len) = announced.filter(|len| *len > MAX_BODY) else {
+    let limit = if req.uri().path().ends_with("/import") {
+        MAX_IMPORT_BODY
+    } else {
+        MAX_BODY
+    };
+    let Some(len) = announced.filter(|len| *len > limit) else {
         return next.run(req).await;
     };
     if len <= 16 * MAX_BODY {

@@ -1,4 +1,6 @@
-//! Use cases of the business register: register, correct (with history), find.
+//! Use cases of the business register: register, correct (with history), find, import.
+
+pub mod import;
 
 use qltt_domain::DomainError;
 use qltt_domain::business::{

@@ -234,9 +234,12 @@ impl App {
             return Err(AppError::not_found("officer.not_found"));
         }
         let target_roles = users::roles_in(tx.conn(), &user.id).await?;
-        if target_roles.iter().any(|r| r == Role::Admin.as_str())
-            && !actor.roles.contains(&Role::Admin)
-        {
+        let target_roles: Vec<Role> = target_roles
+            .iter()
+            .filter_map(|r| Role::parse(r).ok())
+            .collect();
+        // Nobody locks out (or lets back in) an officer with oversight powers they lack themselves.
+        if !qltt_domain::officer::covers(&actor.roles, &target_roles) {
             return Err(AppError::forbidden());
         }
         if user.is_active() == active {

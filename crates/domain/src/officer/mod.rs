@@ -101,8 +101,26 @@ pub fn roles_grant(roles: &[Role], permission: Permission) -> bool {
     roles.iter().any(|r| r.grants(permission))
 }
 
-/// Who may hand out which role. Only an administrator can make another administrator: otherwise
-/// an HR officer could escalate anyone (including themselves, through a new account) to full power.
+/// Permissions that give power over other officers or oversight of the unit. Nobody may hand
+/// out, or take away from someone, a role carrying one of these that they do not hold themselves:
+/// otherwise an HR officer could make a new account a unit head (with the audit log they may not
+/// read) or lock their own unit head out.
+const OVERSIGHT: [Permission; 3] = [
+    Permission::ManageUnits,
+    Permission::ManageOfficers,
+    Permission::ViewAudit,
+];
+
+/// Whether `actor_roles` hold every oversight permission that `other_roles` carry.
+pub fn covers(actor_roles: &[Role], other_roles: &[Role]) -> bool {
+    let admin_ok = !other_roles.contains(&Role::Admin) || actor_roles.contains(&Role::Admin);
+    admin_ok
+        && OVERSIGHT
+            .iter()
+            .all(|p| !roles_grant(other_roles, *p) || roles_grant(actor_roles, *p))
+}
+
+/// Who may hand out which role: officer managers, and only roles their own roles cover.
 pub fn check_role_grant(actor_roles: &[Role], granted: &[Role]) -> Result<(), DomainError> {
     if !roles_grant(actor_roles, Permission::ManageOfficers) {
         return Err(DomainError::refused(
@@ -110,10 +128,10 @@ pub fn check_role_grant(actor_roles: &[Role], granted: &[Role]) -> Result<(), Do
             "Bạn không có quyền quản lý công chức.",
         ));
     }
-    if granted.contains(&Role::Admin) && !actor_roles.contains(&Role::Admin) {
+    if !covers(actor_roles, granted) {
         return Err(DomainError::refused(
             "auth.forbidden",
-            "Chỉ quản trị hệ thống mới được cấp vai trò quản trị.",
+            "Bạn không thể cấp vai trò có quyền cao hơn quyền của mình.",
         ));
     }
     Ok(())
@@ -228,6 +246,28 @@ mod tests {
             Err("auth.forbidden")
         );
         assert!(check_role_grant(&[Role::Admin], &[Role::Admin]).is_ok());
+    }
+
+    #[test]
+    fn hr_grants_working_roles_but_not_oversight() {
+        for r in [
+            Role::Inspector,
+            Role::Clerk,
+            Role::TeamLeader,
+            Role::HrOfficer,
+            Role::Viewer,
+        ] {
+            assert!(check_role_grant(&[Role::HrOfficer], &[r]).is_ok(), "{r:?}");
+        }
+        for r in [Role::UnitHead, Role::DeputyUnitHead, Role::Admin] {
+            assert!(check_role_grant(&[Role::HrOfficer], &[r]).is_err(), "{r:?}");
+        }
+        assert!(check_role_grant(&[Role::UnitHead], &[Role::DeputyUnitHead]).is_ok());
+        assert!(!covers(&[Role::HrOfficer], &[Role::UnitHead]));
+        assert!(covers(
+            &[Role::UnitHead],
+            &[Role::HrOfficer, Role::Inspector]
+        ));
     }
 
     #[test]

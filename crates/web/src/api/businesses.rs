@@ -1,6 +1,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use qltt_app::businesses::import::ImportReport;
 use qltt_app::businesses::{Business, BusinessInput, BusinessPatch, HistoryEntry};
 use serde::Deserialize;
 
@@ -88,4 +89,21 @@ pub async fn history(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
     Ok(Json(state.app.business_history(&actor, &id).await?))
+}
+
+/// Imports businesses from a CSV file (UTF-8, header row; columns name, kind, tax_code, address,
+/// unit_code and the optional ones, in English or Vietnamese without diacritics). Valid rows are
+/// committed, rejected rows are reported with line, field and reason; importing the same file
+/// again changes nothing.
+#[utoipa::path(operation_id = "businesses_import", post, path = "/api/v1/businesses/import",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn import(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<ImportReport>> {
+    Ok(Json(
+        state.app.import_businesses(&actor, body.as_ref()).await?,
+    ))
 }

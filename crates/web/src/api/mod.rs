@@ -29,7 +29,7 @@ use crate::error::ApiError;
         users::list, users::create, users::get_one, users::deactivate, users::reactivate,
         tokens::list, tokens::create, tokens::revoke,
         audit::list,
-        businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history,
+        businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history, businesses::import,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -75,6 +75,12 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(businesses::get_one).patch(businesses::change),
         )
         .route("/businesses/{id}/history", get(businesses::history))
+        .route(
+            "/businesses/import",
+            post(businesses::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::MAX_IMPORT_BODY as usize,
+            )),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -332,7 +332,7 @@ pub async fn detail(
             let changes = match (h.action.as_str(), h.changes.as_object()) {
                 ("business.update", Some(m)) => m
                     .iter()
-                    .filter(|(k, _)| k.as_str() != "search_text")
+                    .filter(|(k, _)| !matches!(k.as_str(), "search_text" | "imported"))
                     .map(|(k, v)| (field_label(k).to_string(), show(&v["from"]), show(&v["to"])))
                     .collect(),
                 _ => Vec::new(),

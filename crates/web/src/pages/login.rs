@@ -34,7 +34,15 @@ pub struct NextQuery {
 /// Only local paths are followed after sign-in (no open redirect to another site).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        // Control characters too: browsers drop tabs and line breaks, so "/\t/x.org" is "//x.org".
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }

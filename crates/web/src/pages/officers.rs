@@ -131,7 +131,8 @@ async fn new_page(
     };
     let roles = Role::ALL
         .iter()
-        .filter(|r| **r != Role::Admin || actor.roles.contains(&Role::Admin))
+        // Only the roles this officer may hand out.
+        .filter(|r| qltt_domain::officer::check_role_grant(&actor.roles, &[**r]).is_ok())
         .map(|r| (r.as_str(), r.label()))
         .collect();
     let ranks = Rank::ALL.iter().map(|r| (r.as_str(), r.label())).collect();

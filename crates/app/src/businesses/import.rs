@@ -1,0 +1,405 @@
+//! Import of the business register from CSV: every row is validated; valid rows are committed
+//! (in batches, each business with its own audit event); rejected rows are reported with the
+//! row number, the field and the reason. Importing the same file again changes nothing: a row
+//! is matched to the existing business by tax code, or, without one, by unit, name and address.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use qltt_domain::officer::Permission;
+use qltt_store::businesses::{self, BusinessFields, BusinessRow};
+use qltt_store::units;
+use serde::Serialize;
+use serde_json::json;
+
+use super::{BusinessInput, diff, validate};
+use crate::{Actor, App, AppError, AppResult, ErrorKind};
+
+/// Rows committed per transaction: large enough to amortise the commit, small enough that a
+/// failure loses little work and other writers are not held up for long.
+const BATCH: usize = 500;
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: Vec<RejectedRow>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RejectedRow {
+    /// Line number in the file (the header is line 1).
+    pub line: usize,
+    pub field: Option<String>,
+    pub code: String,
+    pub reason: String,
+}
+
+/// Column names accepted in the header, English or Vietnamese without diacritics.
+fn column(header: &str) -> Option<&'static str> {
+    let h = qltt_domain::business::fold(header).replace([' ', '-'], "_");
+    Some(match h.as_str() {
+        "name" | "ten" | "ten_co_so" => "name",
+        "kind" | "loai_hinh" => "kind",
+        "tax_code" | "ma_so_thue" | "mst" => "tax_code",
+        "address" | "dia_chi" => "address",
+        "unit_code" | "don_vi" | "ma_don_vi" => "unit_code",
+        "registration_no" | "so_gcn" | "so_dang_ky" => "registration_no",
+        "registration_date" | "ngay_cap" => "registration_date",
+        "registration_issuer" | "noi_cap" => "registration_issuer",
+        "representative" | "chu_co_so" | "nguoi_dai_dien" => "representative",
+        "province" | "tinh" => "province",
+        "commune" | "xa_phuong" | "xa" => "commune",
+        "business_lines" | "nganh_nghe" => "business_lines",
+        "phone" | "dien_thoai" => "phone",
+        "email" => "email",
+        "website" => "website",
+        "risk_note" | "ghi_chu_rui_ro" => "risk_note",
+        _ => return None,
+    })
+}
+
+struct Row {
+    line: usize,
+    input: BusinessInput,
+    unit_code: String,
+}
+
+fn parse_csv(reader: impl Read) -> AppResult<(Vec<Row>, Vec<RejectedRow>)> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    let headers = rdr
+        .headers()
+        .map_err(|e| {
+            AppError::bad_input(
+                "import.bad_file",
+                format!("Không đọc được dòng tiêu đề: {e}"),
+            )
+        })?
+        .clone();
+    let columns: Vec<Option<&str>> = headers
+        .iter()
+        .map(|h| column(h.trim_start_matches('\u{feff}')))
+        .collect();
+    for required in ["name", "kind", "address", "unit_code"] {
+        if !columns.contains(&Some(required)) {
+            return Err(AppError::bad_input(
+                "import.missing_column",
+                format!("Thiếu cột {required} trong dòng tiêu đề."),
+            ));
+        }
+    }
+    let mut rows = Vec::new();
+    let mut rejected = Vec::new();
+    for (i, record) in rdr.records().enumerate() {
+        let line = i + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                rejected.push(RejectedRow {
+                    line,
+                    field: None,
+                    code: "import.bad_row".into(),
+                    reason: format!("Dòng không đọc được (mã hóa phải là UTF-8): {e}"),
+                });
+                continue;
+            }
+        };
+        let mut values: HashMap<&str, String> = HashMap::new();
+        for (col, value) in columns.iter().zip(record.iter()) {
+            if let Some(c) = col {
+                values.insert(c, value.to_string());
+            }
+        }
+        let mut take = |k: &str| values.remove(k).unwrap_or_default();
+        let input = BusinessInput {
+            name: take("name"),
+            kind: take("kind"),
+            tax_code: Some(take("tax_code")),
+            address: take("address"),
+            unit_id: String::new(),
+            registration_no: take("registration_no"),
+            registration_date: Some(take("registration_date")),
+            registration_issuer: take("registration_issuer"),
+            representative: take("representative"),
+            province: take("province"),
+            commune: take("commune"),
+            business_lines: take("business_lines"),
+            phone: take("phone"),
+            email: take("email"),
+            website: take("website"),
+            risk_note: take("risk_note"),
+        };
+        rows.push(Row {
+            line,
+            unit_code: take("unit_code").to_uppercase(),
+            input,
+        });
+    }
+    Ok((rows, rejected))
+}
+
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl App {
+    /// Imports businesses from a CSV file into units of the actor's scope.
+    #[tracing::instrument(skip(self, actor, reader), fields(actor = %actor.id))]
+    pub async fn import_businesses(
+        &self,
+        actor: &Actor,
+        reader: impl Read,
+    ) -> AppResult<ImportReport> {
+        actor.require(Permission::ManageBusinesses)?;
+        let (rows, mut rejected) = parse_csv(reader)?;
+        let mut report = ImportReport {
+            rows: rows.len() + rejected.len(),
+            ..ImportReport::default()
+        };
+        // Units by code, resolved once and checked against the actor's scope.
+        let scope = self.units_in_scope(actor).await?;
+        let units_by_code: HashMap<String, (String, bool)> = scope
+            .into_iter()
+            .map(|u| (u.code.clone(), (u.id.clone(), u.active())))
+            .collect();
+        let reject = |line: usize, field: Option<&str>, code: &str, reason: String| RejectedRow {
+            line,
+            field: field.map(String::from),
+            code: code.into(),
+            reason,
+        };
+        // Validate everything first; only valid rows reach the database.
+        let mut valid: Vec<(usize, BusinessFields)> = Vec::new();
+        let mut seen_tax_codes: HashMap<String, usize> = HashMap::new();
+        for mut row in rows {
+            let Some((unit_id, active)) = units_by_code.get(&row.unit_code).cloned() else {
+                rejected.push(reject(
+                    row.line,
+                    Some("unit_code"),
+                    "import.unknown_unit",
+                    format!(
+                        "Không có đơn vị mã “{}” trong phạm vi của bạn.",
+                        row.unit_code
+                    ),
+                ));
+                continue;
+            };
+            if !active {
+                rejected.push(reject(
+                    row.line,
+                    Some("unit_code"),
+                    "unit.inactive",
+                    "Đơn vị đã sáp nhập.".into(),
+                ));
+                continue;
+            }
+            row.input.unit_id = unit_id;
+            match validate(&row.input) {
+                Ok((fields, _)) => {
+                    if let Some(t) = &fields.tax_code
+                        && let Some(&first) = seen_tax_codes.get(t)
+                    {
+                        rejected.push(reject(
+                            row.line,
+                            Some("tax_code"),
+                            "import.duplicate_in_file",
+                            format!("Mã số thuế {t} đã có ở dòng {first} của tệp."),
+                        ));
+                        continue;
+                    }
+                    if let Some(t) = &fields.tax_code {
+                        seen_tax_codes.insert(t.clone(), row.line);
+                    }
+                    valid.push((row.line, fields));
+                }
+                Err(e) => {
+                    let (field, code, message) = match &e {
+                        qltt_domain::DomainError::Invalid {
+                            field,
+                            code,
+                            message,
+                        } => (Some(*field), *code, message.clone()),
+                        qltt_domain::DomainError::Refused { code, message } => {
+                            (None, *code, message.clone())
+                        }
+                    };
+                    rejected.push(reject(row.line, field, code, message));
+                }
+            }
+        }
+        for chunk in valid.chunks(BATCH) {
+            let mut tx = self.db.begin(self.now()).await?;
+            let mut wrote = false;
+            let mut outcomes = Vec::with_capacity(chunk.len());
+            for (line, fields) in chunk {
+                let existing = match &fields.tax_code {
+                    Some(t) => businesses::by_tax_code_in(tx.conn(), t).await?,
+                    None => {
+                        businesses::by_identity_in(
+                            tx.conn(),
+                            &fields.unit_id,
+                            &fields.name,
+                            &fields.address,
+                        )
+                        .await?
+                    }
+                };
+                let outcome = match existing {
+                    Some(before) => {
+                        if !units::in_subtree(tx.conn(), &actor.unit_id, &before.unit_id).await? {
+                            rejected.push(reject(
+                                *line,
+                                Some("tax_code"),
+                                "business.tax_code_taken",
+                                "Mã số thuế đã được đăng ký ở đơn vị khác ngoài phạm vi của bạn."
+                                    .into(),
+                            ));
+                            continue;
+                        }
+                        self.import_update(&mut tx, actor, &before, fields).await?
+                    }
+                    None => {
+                        let row = businesses::insert(&mut tx, fields).await?;
+                        let mut details = json!(row);
+                        if let Some(obj) = details.as_object_mut() {
+                            obj.remove("version");
+                            obj.insert("imported".into(), json!(true));
+                        }
+                        crate::record(
+                            &mut tx,
+                            actor,
+                            crate::Change {
+                                action: "business.create",
+                                entity_type: "business",
+                                entity_id: &row.id,
+                                unit_id: &row.unit_id,
+                                topic: "business.changed",
+                                details,
+                            },
+                        )
+                        .await?;
+                        Outcome::Created
+                    }
+                };
+                wrote |= !matches!(outcome, Outcome::Unchanged);
+                outcomes.push(outcome);
+            }
+            if wrote {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            for o in outcomes {
+                match o {
+                    Outcome::Created => report.created += 1,
+                    Outcome::Updated => report.updated += 1,
+                    Outcome::Unchanged => report.unchanged += 1,
+                }
+            }
+        }
+        rejected.sort_by_key(|r| r.line);
+        report.rejected = rejected;
+        Ok(report)
+    }
+
+    async fn import_update(
+        &self,
+        tx: &mut qltt_store::WriteTx,
+        actor: &Actor,
+        before: &BusinessRow,
+        fields: &BusinessFields,
+    ) -> AppResult<Outcome> {
+        // Fields the file leaves empty keep what the register already knows.
+        let mut merged = fields.clone();
+        macro_rules! keep {
+            ($($f:ident),*) => { $( if merged.$f.is_empty() { merged.$f = before.$f.clone(); } )* };
+        }
+        keep!(
+            registration_no,
+            registration_issuer,
+            representative,
+            province,
+            commune,
+            business_lines,
+            phone,
+            email,
+            website,
+            risk_note
+        );
+        if merged.registration_date.is_none() {
+            merged.registration_date = before.registration_date.clone();
+        }
+        let unchanged = merged.unit_id == before.unit_id
+            && merged.kind == before.kind
+            && merged.name == before.name
+            && merged.address == before.address
+            && merged.registration_no == before.registration_no
+            && merged.registration_date == before.registration_date
+            && merged.registration_issuer == before.registration_issuer
+            && merged.representative == before.representative
+            && merged.province == before.province
+            && merged.commune == before.commune
+            && merged.business_lines == before.business_lines
+            && merged.phone == before.phone
+            && merged.email == before.email
+            && merged.website == before.website
+            && merged.risk_note == before.risk_note;
+        if unchanged {
+            return Ok(Outcome::Unchanged);
+        }
+        let input = BusinessInput {
+            name: merged.name.clone(),
+            kind: merged.kind.clone(),
+            tax_code: merged.tax_code.clone(),
+            address: merged.address.clone(),
+            unit_id: merged.unit_id.clone(),
+            registration_no: merged.registration_no.clone(),
+            registration_date: merged.registration_date.clone(),
+            registration_issuer: merged.registration_issuer.clone(),
+            representative: merged.representative.clone(),
+            province: merged.province.clone(),
+            commune: merged.commune.clone(),
+            business_lines: merged.business_lines.clone(),
+            phone: merged.phone.clone(),
+            email: merged.email.clone(),
+            website: merged.website.clone(),
+            risk_note: merged.risk_note.clone(),
+        };
+        let (merged, _) = validate(&input)?;
+        if !businesses::update(tx, &before.id, before.version, &merged).await? {
+            return Err(AppError::new(
+                ErrorKind::Conflict,
+                "business.version_conflict",
+                "Hồ sơ vừa được người khác cập nhật trong lúc nhập.",
+            ));
+        }
+        let after = businesses::get_in(tx.conn(), &before.id)
+            .await?
+            .ok_or_else(|| AppError::internal("business vanished during import"))?;
+        let mut changes = diff(before, &after);
+        if let Some(obj) = changes.as_object_mut() {
+            obj.insert("imported".into(), json!(true));
+        }
+        crate::record(
+            tx,
+            actor,
+            crate::Change {
+                action: "business.update",
+                entity_type: "business",
+                entity_id: &before.id,
+                unit_id: &after.unit_id,
+                topic: "business.changed",
+                details: changes,
+            },
+        )
+        .await?;
+        Ok(Outcome::Updated)
+    }
+}
