@@ -3,9 +3,11 @@
 
 pub mod audit;
 pub mod business;
+pub mod case;
 pub mod clock;
 pub mod error;
 pub mod format;
+pub mod law;
 pub mod officer;
 pub mod org;
 pub mod text;
