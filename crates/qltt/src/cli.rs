@@ -109,7 +109,8 @@ pub struct UserCreateArgs {
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum ImportCommand {
-    /// Businesses from a CSV file (UTF-8, header row). Rejected rows are listed with reasons;
+    /// Businesses from a CSV (UTF-8, header row) or XLSX file (first worksheet), told apart by
+    /// content. Rejected rows are listed with reasons;
     /// exit 0 when every row was accepted, 1 when some were rejected.
     Businesses { file: PathBuf },
 }

@@ -131,3 +131,188 @@ on_both!(
     an_import_cannot_touch_another_provinces_business,
     import_respects_scope
 );
+
+/// A register kept in Excel: a title above the header, Vietnamese headers with diacritics, tax
+/// codes and phones typed as numbers (their leading zero gone), a date cell and a bare date
+/// serial, a blank row. Rejected rows carry Excel's row numbers.
+fn workbook() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let date_format = Format::new().set_num_format("dd/mm/yyyy");
+    let s = book.add_worksheet();
+    s.set_name("Cơ sở").unwrap();
+    s.write_string(0, 0, "DANH SÁCH CƠ SỞ KINH DOANH TRÊN ĐỊA BÀN")
+        .unwrap();
+    for (c, h) in [
+        "Tên cơ sở",
+        "Loại hình",
+        "Mã số thuế",
+        "Địa chỉ",
+        "Mã đơn vị",
+        "Điện thoại",
+        "Ngày cấp",
+        "Cột không dùng",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.write_string(1, c as u16, h).unwrap();
+    }
+    // Row 3: everything a number can be.
+    s.write_string(2, 0, "Công ty TNHH Gốm sứ Quang Vinh")
+        .unwrap();
+    s.write_string(2, 1, "enterprise").unwrap();
+    s.write_number(2, 2, 100233488.0).unwrap();
+    s.write_string(2, 3, "Số 2 đường Lê Lợi").unwrap();
+    s.write_string(2, 4, "QN-D1").unwrap();
+    s.write_number(2, 5, 2033812345.0).unwrap();
+    s.write_datetime_with_format(
+        2,
+        6,
+        ExcelDateTime::from_ymd(2024, 3, 15).unwrap(),
+        &date_format,
+    )
+    .unwrap();
+    s.write_number(2, 7, 42.0).unwrap();
+    // Row 4: a household without tax code, its date a bare serial number.
+    s.write_string(3, 0, "Hộ kinh doanh Bánh cuốn Bà Hằng")
+        .unwrap();
+    s.write_string(3, 1, "household").unwrap();
+    s.write_string(3, 3, "Chợ Cái Dăm").unwrap();
+    s.write_string(3, 4, "qn-d1").unwrap();
+    s.write_number(3, 6, 45366.0).unwrap();
+    // Row 5: a branch code typed as a 12-digit number.
+    s.write_string(4, 0, "Chi nhánh Gốm sứ Quang Vinh").unwrap();
+    s.write_string(4, 1, "branch").unwrap();
+    s.write_number(4, 2, 314409058002.0).unwrap();
+    s.write_string(4, 3, "Số 7 Bãi Cháy").unwrap();
+    s.write_string(4, 4, "QN-D2").unwrap();
+    // Row 6: a mistyped code stays refused once its zero is back.
+    s.write_string(5, 0, "Sai mã số thuế").unwrap();
+    s.write_string(5, 1, "enterprise").unwrap();
+    s.write_number(5, 2, 100233480.0).unwrap();
+    s.write_string(5, 3, "Số 3").unwrap();
+    s.write_string(5, 4, "QN-D1").unwrap();
+    // Row 7 blank; row 8: a unit of another province.
+    s.write_string(7, 0, "Đơn vị tỉnh khác").unwrap();
+    s.write_string(7, 1, "household").unwrap();
+    s.write_string(7, 3, "Số 5").unwrap();
+    s.write_string(7, 4, "BN-D1").unwrap();
+    // A second sheet is not read.
+    let other = book.add_worksheet();
+    other.write_string(0, 0, "name").unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn import_bytes(t: &TestApp, token: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+    let r = t
+        .http
+        .post(t.url("/api/v1/businesses/import"))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap())
+}
+
+fn rejects(report: &Value) -> Vec<(u64, String, String)> {
+    report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["field"].as_str().unwrap_or("").to_string(),
+                r["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn importing_xlsx(t: TestApp) {
+    let head = t.login("qn.chicuctruong").await;
+    let before_events = t.count("audit_events").await;
+    let (s, report) = import_bytes(&t, &head, XLSX, workbook()).await;
+    assert_eq!(s, 200, "{report}");
+    assert_eq!(
+        (report["rows"].clone(), report["created"].clone()),
+        (5.into(), 3.into()),
+        "{report}"
+    );
+    assert_eq!(
+        rejects(&report),
+        vec![
+            (6, "tax_code".into(), "business.invalid_tax_code".into()),
+            (8, "unit_code".into(), "import.unknown_unit".into()),
+        ]
+    );
+    assert_eq!(t.count("audit_events").await, before_events + 3);
+    // The zero Excel dropped is back, in the tax code and the phone; dates are dates.
+    let (_, found) = t.get(&head, "/api/v1/businesses?q=0100233488").await;
+    let b = &found["items"][0];
+    assert_eq!(b["name"], "Công ty TNHH Gốm sứ Quang Vinh", "{found}");
+    assert_eq!(b["phone"], "02033812345");
+    assert_eq!(b["registration_date"], "2024-03-15");
+    let (_, found) = t.get(&head, "/api/v1/businesses?q=banh cuon ba hang").await;
+    assert_eq!(found["items"][0]["registration_date"], "2024-03-15");
+    assert_eq!(found["items"][0]["tax_code"], Value::Null);
+    let (_, found) = t.get(&head, "/api/v1/businesses?q=0314409058-002").await;
+    assert_eq!(found["items"][0]["kind"], "branch", "{found}");
+    // The same workbook again changes nothing, whatever content type it is sent with.
+    let (s, again) = import_bytes(&t, &head, "application/octet-stream", workbook()).await;
+    assert_eq!(s, 200, "{again}");
+    assert_eq!(
+        (
+            again["created"].clone(),
+            again["updated"].clone(),
+            again["unchanged"].clone()
+        ),
+        (0.into(), 0.into(), 3.into())
+    );
+    assert_eq!(rejects(&again).len(), 2);
+    assert_eq!(t.count("audit_events").await, before_events + 3);
+    // The CSV export of the same register is the same register.
+    let csv = "ten,loai_hinh,ma_so_thue,dia_chi,ma_don_vi,dien_thoai,ngay_cap\n\
+        Công ty TNHH Gốm sứ Quang Vinh,enterprise,0100233488,Số 2 đường Lê Lợi,QN-D1,02033812345,15/03/2024\n";
+    let (_, r) = import(&t, &head, csv).await;
+    assert_eq!(
+        (r["created"].clone(), r["unchanged"].clone()),
+        (0.into(), 1.into()),
+        "{r}"
+    );
+    // A file that is neither: a ZIP that is no workbook, and an old .xls.
+    let (s, b) = import_bytes(&t, &head, XLSX, b"PK\x03\x04garbage".to_vec()).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (400, Some("import.bad_file"))
+    );
+    let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    xls.extend_from_slice(&[0; 64]);
+    let (s, b) = import_bytes(&t, &head, "application/vnd.ms-excel", xls).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (400, Some("import.bad_file"))
+    );
+    assert!(b["error"]["message"].as_str().unwrap().contains(".xlsx"));
+    // A workbook without the required columns names the missing one.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    s.write_string(0, 0, "ten").unwrap();
+    s.write_string(0, 1, "dia_chi").unwrap();
+    let (s, b) = import_bytes(&t, &head, XLSX, book.save_to_buffer().unwrap()).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (400, Some("import.missing_column"))
+    );
+    assert_eq!(t.count("audit_events").await, before_events + 3);
+}
+on_both!(
+    an_xlsx_import_reads_numbers_and_dates_reports_rejects_and_is_idempotent,
+    importing_xlsx
+);

@@ -1,4 +1,4 @@
-//! Import of the business register from CSV: every row is validated; valid rows are committed
+//! Import of the business register from CSV or XLSX (the first worksheet): every row is validated; valid rows are committed
 //! (in batches, each business with its own audit event); rejected rows are reported with the
 //! row number, the field and the reason. Importing the same file again changes nothing: a row
 //! is matched to the existing business by tax code, or, without one, by unit, name and address.
@@ -67,6 +67,100 @@ struct Row {
     unit_code: String,
 }
 
+/// The file formats an import reads, told apart by their first bytes, not their name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    /// Office Open XML workbook: a ZIP archive ("PK\x03\x04").
+    Xlsx,
+    /// Excel 97–2003 (.xls, an OLE compound file): refused with advice to save as .xlsx.
+    Xls,
+}
+
+pub fn detect(bytes: &[u8]) -> Format {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Format::Xlsx
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Format::Xls
+    } else {
+        Format::Csv
+    }
+}
+
+fn bad_file(message: impl Into<String>) -> AppError {
+    AppError::bad_input("import.bad_file", message)
+}
+
+/// The column of each header cell, after checking the required ones are there.
+fn columns_of<S: AsRef<str>>(headers: &[S]) -> AppResult<Vec<Option<&'static str>>> {
+    let columns: Vec<Option<&str>> = headers
+        .iter()
+        .map(|h| column(h.as_ref().trim().trim_start_matches('\u{feff}')))
+        .collect();
+    if let Some(missing) = missing_column(&columns) {
+        return Err(AppError::bad_input(
+            "import.missing_column",
+            format!("Thiếu cột {missing} trong dòng tiêu đề."),
+        ));
+    }
+    Ok(columns)
+}
+
+fn missing_column(columns: &[Option<&'static str>]) -> Option<&'static str> {
+    ["name", "kind", "address", "unit_code"]
+        .into_iter()
+        .find(|required| !columns.contains(&Some(*required)))
+}
+
+/// One data row, its values taken by the header's columns (unknown columns are ignored).
+fn row_from<'a>(
+    line: usize,
+    columns: &[Option<&'static str>],
+    values: impl IntoIterator<Item = &'a str>,
+) -> Row {
+    let mut map: HashMap<&str, String> = HashMap::new();
+    for (col, value) in columns.iter().zip(values) {
+        if let Some(c) = col {
+            map.insert(c, value.trim().to_string());
+        }
+    }
+    let mut take = |k: &str| map.remove(k).unwrap_or_default();
+    let input = BusinessInput {
+        name: take("name"),
+        kind: take("kind"),
+        tax_code: Some(take("tax_code")),
+        address: take("address"),
+        unit_id: String::new(),
+        registration_no: take("registration_no"),
+        registration_date: Some(take("registration_date")),
+        registration_issuer: take("registration_issuer"),
+        representative: take("representative"),
+        province: take("province"),
+        commune: take("commune"),
+        business_lines: take("business_lines"),
+        phone: take("phone"),
+        email: take("email"),
+        website: take("website"),
+        risk_note: take("risk_note"),
+    };
+    Row {
+        line,
+        unit_code: take("unit_code").to_uppercase(),
+        input,
+    }
+}
+
+/// Reads the rows of a CSV or XLSX file (told apart by content).
+fn parse(bytes: &[u8]) -> AppResult<(Vec<Row>, Vec<RejectedRow>)> {
+    match detect(bytes) {
+        Format::Csv => parse_csv(bytes),
+        Format::Xlsx => xlsx::parse(bytes),
+        Format::Xls => Err(bad_file(
+            "Tệp Excel 97–2003 (.xls) chưa được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV (UTF-8).",
+        )),
+    }
+}
+
 fn parse_csv(reader: impl Read) -> AppResult<(Vec<Row>, Vec<RejectedRow>)> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -74,73 +168,252 @@ fn parse_csv(reader: impl Read) -> AppResult<(Vec<Row>, Vec<RejectedRow>)> {
         .from_reader(reader);
     let headers = rdr
         .headers()
-        .map_err(|e| {
-            AppError::bad_input(
-                "import.bad_file",
-                format!("Không đọc được dòng tiêu đề: {e}"),
-            )
-        })?
+        .map_err(|e| bad_file(format!("Không đọc được dòng tiêu đề: {e}")))?
         .clone();
-    let columns: Vec<Option<&str>> = headers
-        .iter()
-        .map(|h| column(h.trim_start_matches('\u{feff}')))
-        .collect();
-    for required in ["name", "kind", "address", "unit_code"] {
-        if !columns.contains(&Some(required)) {
-            return Err(AppError::bad_input(
-                "import.missing_column",
-                format!("Thiếu cột {required} trong dòng tiêu đề."),
-            ));
-        }
-    }
+    let headers: Vec<&str> = headers.iter().collect();
+    let columns = columns_of(&headers)?;
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
-    for (i, record) in rdr.records().enumerate() {
-        let line = i + 2;
-        let record = match record {
-            Ok(r) => r,
+    // Lines are the file's own (where the record starts), so a blank line or a quoted line
+    // break does not shift the numbers the officer looks up.
+    let mut next_line = 2;
+    for result in rdr.records() {
+        match result {
+            Ok(record) => {
+                let line = record.position().map_or(next_line, |p| p.line() as usize);
+                next_line = line + 1;
+                rows.push(row_from(line, &columns, record.iter()));
+            }
             Err(e) => {
+                let line = e.position().map_or(next_line, |p| p.line() as usize);
+                next_line = line + 1;
                 rejected.push(RejectedRow {
                     line,
                     field: None,
                     code: "import.bad_row".into(),
                     reason: format!("Dòng không đọc được (mã hóa phải là UTF-8): {e}"),
                 });
-                continue;
-            }
-        };
-        let mut values: HashMap<&str, String> = HashMap::new();
-        for (col, value) in columns.iter().zip(record.iter()) {
-            if let Some(c) = col {
-                values.insert(c, value.to_string());
             }
         }
-        let mut take = |k: &str| values.remove(k).unwrap_or_default();
-        let input = BusinessInput {
-            name: take("name"),
-            kind: take("kind"),
-            tax_code: Some(take("tax_code")),
-            address: take("address"),
-            unit_id: String::new(),
-            registration_no: take("registration_no"),
-            registration_date: Some(take("registration_date")),
-            registration_issuer: take("registration_issuer"),
-            representative: take("representative"),
-            province: take("province"),
-            commune: take("commune"),
-            business_lines: take("business_lines"),
-            phone: take("phone"),
-            email: take("email"),
-            website: take("website"),
-            risk_note: take("risk_note"),
-        };
-        rows.push(Row {
-            line,
-            unit_code: take("unit_code").to_uppercase(),
-            input,
-        });
     }
     Ok((rows, rejected))
+}
+
+/// Reading the first worksheet of an XLSX workbook. Cells may be numbers and dates, not text:
+/// each is turned into the text the CSV importer would have read, column by column.
+mod xlsx {
+    use std::io::Cursor;
+
+    use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Reader, Xlsx};
+
+    use super::{RejectedRow, Row, bad_file, columns_of, missing_column, row_from};
+    use crate::AppResult;
+
+    /// A title or a blank line often stands above the header in a register kept in Excel; the
+    /// header is the first of these rows that names the required columns.
+    const HEADER_SEARCH_ROWS: usize = 10;
+
+    pub(super) fn parse(bytes: &[u8]) -> AppResult<(Vec<Row>, Vec<RejectedRow>)> {
+        let mut book = Xlsx::new(Cursor::new(bytes))
+            .map_err(|e| bad_file(format!("Không mở được tệp XLSX: {e}")))?;
+        let range = match book.worksheet_range_at(0) {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => {
+                return Err(bad_file(format!("Không đọc được trang tính đầu tiên: {e}")));
+            }
+            None => return Err(bad_file("Tệp XLSX không có trang tính nào.")),
+        };
+        // Excel's row numbers (1-based) of the range's rows.
+        let first_row = range.start().map(|(r, _)| r as usize + 1).unwrap_or(1);
+        let texts = |cells: &[Data]| -> Vec<String> {
+            cells
+                .iter()
+                .map(|c| text(None, c).unwrap_or_default())
+                .collect()
+        };
+        let mut header = None;
+        for (i, cells) in range.rows().take(HEADER_SEARCH_ROWS).enumerate() {
+            let names = texts(cells);
+            let columns: Vec<Option<&'static str>> =
+                names.iter().map(|h| super::column(h.trim())).collect();
+            if missing_column(&columns).is_none() {
+                header = Some((i, columns));
+                break;
+            }
+        }
+        let (header_index, columns) = match header {
+            Some(h) => h,
+            // Report what is missing from the first row.
+            None => {
+                let first = range.rows().next().map(texts).unwrap_or_default();
+                (0, columns_of(&first)?)
+            }
+        };
+        let mut rows = Vec::new();
+        let mut rejected = Vec::new();
+        for (i, cells) in range.rows().enumerate().skip(header_index + 1) {
+            if cells.iter().all(|c| matches!(c, Data::Empty)) {
+                continue;
+            }
+            let line = first_row + i;
+            let mut values = Vec::with_capacity(cells.len());
+            let mut fault = None;
+            for (col, cell) in columns.iter().zip(cells) {
+                match text(*col, cell) {
+                    Ok(v) => values.push(v),
+                    Err(reason) => {
+                        if fault.is_none() {
+                            fault = Some((*col, reason));
+                        }
+                        values.push(String::new());
+                    }
+                }
+            }
+            match fault {
+                // A cell that holds an error (#N/A, #REF!…) is not guessed at.
+                Some((col, reason)) if col.is_some() => rejected.push(RejectedRow {
+                    line,
+                    field: col.map(String::from),
+                    code: "import.bad_cell".into(),
+                    reason,
+                }),
+                _ => rows.push(row_from(line, &columns, values.iter().map(String::as_str))),
+            }
+        }
+        Ok((rows, rejected))
+    }
+
+    /// Whole numbers without ".0"; others as Rust prints them (no exponent below 1e16).
+    fn number(f: f64) -> String {
+        if f.fract() == 0.0 && f.abs() < 1e15 {
+            format!("{}", f as i64)
+        } else {
+            format!("{f}")
+        }
+    }
+
+    fn date(dt: &ExcelDateTime) -> String {
+        let (y, m, d, ..) = dt.to_ymd_hms_milli();
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// The text of a cell as the column wants it.
+    ///
+    /// * Tax code typed as a number: Excel drops the leading zero, and about half of all codes
+    ///   start with one (the first two digits are the province of first registration, 01 Hà Nội
+    ///   … 09). A code has 10 digits (13 for a branch), and province numbers start at 01, so a
+    ///   number of 9 (or 12) digits is a code that lost exactly one zero: it is put back. The
+    ///   check digit then confirms or refuses the result, so a wrong guess is reported, never
+    ///   stored. Other lengths are left as they are and refused with the usual reason.
+    /// * Phone typed as a number: a domestic number starts with 0 (10 digits for a mobile, 11
+    ///   for a landline), so 9 or 10 digits get their 0 back.
+    /// * Registration date: a date cell, or a bare Excel serial number, becomes YYYY-MM-DD
+    ///   (1900 or 1904 date system as the workbook says).
+    pub(super) fn text(column: Option<&str>, cell: &Data) -> Result<String, String> {
+        let digits = |s: String, lengths: [usize; 2]| {
+            if lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+                format!("0{s}")
+            } else {
+                s
+            }
+        };
+        Ok(match (column, cell) {
+            (_, Data::Empty) => String::new(),
+            (_, Data::String(s)) => s.clone(),
+            (_, Data::Error(e)) => return Err(format!("Ô có lỗi công thức ({e}).")),
+            (Some("registration_date"), Data::DateTime(dt)) => date(dt),
+            (Some("registration_date"), Data::DateTimeIso(s)) => s.chars().take(10).collect(),
+            (Some("registration_date"), Data::Int(_) | Data::Float(_)) => {
+                let serial = match cell {
+                    Data::Int(i) => *i as f64,
+                    Data::Float(f) => *f,
+                    _ => 0.0,
+                };
+                // Excel's dates run from serial 1 (1900-01-01) to 2958465 (9999-12-31); other
+                // numbers (20240315) are left for the date check to refuse.
+                if (1.0..2_958_466.0).contains(&serial) {
+                    date(&ExcelDateTime::new(
+                        serial,
+                        ExcelDateTimeType::DateTime,
+                        false,
+                    ))
+                } else {
+                    number(serial)
+                }
+            }
+            (col, Data::Int(_) | Data::Float(_) | Data::DateTime(_)) => {
+                let n = match cell {
+                    Data::Int(i) => i.to_string(),
+                    Data::Float(f) => number(*f),
+                    Data::DateTime(dt) => number(dt.as_f64()),
+                    _ => String::new(),
+                };
+                match col {
+                    Some("tax_code") => digits(n, [9, 12]),
+                    Some("phone") => digits(n, [9, 10]),
+                    _ => n,
+                }
+            }
+            (_, Data::Bool(b)) => b.to_string(),
+            (_, Data::DateTimeIso(s) | Data::DurationIso(s)) => s.clone(),
+        })
+    }
+
+    #[cfg(test)]
+    #[allow(clippy::unwrap_used)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn numbers_get_back_what_excel_dropped() {
+            let tax = |c: Data| text(Some("tax_code"), &c).unwrap();
+            assert_eq!(tax(Data::Float(100233488.0)), "0100233488");
+            assert_eq!(tax(Data::Int(100233488)), "0100233488");
+            assert_eq!(tax(Data::Float(314409058002.0)), "0314409058002");
+            // A full code is left alone, and so is a number of no known length.
+            assert_eq!(tax(Data::Float(1234567897.0)), "1234567897");
+            assert_eq!(tax(Data::Float(12345.0)), "12345");
+            assert_eq!(tax(Data::String("0100233488".into())), "0100233488");
+            let phone = |c: Data| text(Some("phone"), &c).unwrap();
+            assert_eq!(phone(Data::Float(912345678.0)), "0912345678");
+            assert_eq!(phone(Data::Float(2033812345.0)), "02033812345");
+            assert_eq!(phone(Data::Float(84912345678.0)), "84912345678");
+            assert_eq!(
+                text(Some("registration_no"), &Data::Float(5700101.0)).unwrap(),
+                "5700101"
+            );
+        }
+
+        #[test]
+        fn dates_come_from_serials() {
+            let d = |c: Data| text(Some("registration_date"), &c).unwrap();
+            // 45366 is 2024-03-15 in the 1900 date system.
+            assert_eq!(d(Data::Float(45366.0)), "2024-03-15");
+            assert_eq!(
+                d(Data::DateTime(ExcelDateTime::new(
+                    45366.0,
+                    ExcelDateTimeType::DateTime,
+                    false
+                ))),
+                "2024-03-15"
+            );
+            assert_eq!(
+                d(Data::DateTime(ExcelDateTime::new(
+                    43904.0,
+                    ExcelDateTimeType::DateTime,
+                    true
+                ))),
+                "2024-03-15"
+            );
+            assert_eq!(d(Data::Float(20240315.0)), "20240315");
+            assert_eq!(d(Data::String("15/03/2024".into())), "15/03/2024");
+        }
+
+        #[test]
+        fn error_cells_are_refused() {
+            assert!(text(Some("name"), &Data::Error(calamine::CellErrorType::NA)).is_err());
+        }
+    }
 }
 
 enum Outcome {
@@ -150,7 +423,8 @@ enum Outcome {
 }
 
 impl App {
-    /// Imports businesses from a CSV file into units of the actor's scope.
+    /// Imports businesses from a CSV or XLSX file (told apart by content) into units of the
+    /// actor's scope.
     #[tracing::instrument(skip(self, actor, reader), fields(actor = %actor.id))]
     pub async fn import_businesses(
         &self,
@@ -158,7 +432,12 @@ impl App {
         reader: impl Read,
     ) -> AppResult<ImportReport> {
         actor.require(Permission::ManageBusinesses)?;
-        let (rows, mut rejected) = parse_csv(reader)?;
+        let mut bytes = Vec::new();
+        let mut reader = reader;
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| bad_file(format!("Không đọc được tệp: {e}")))?;
+        let (rows, mut rejected) = parse(&bytes)?;
         let mut report = ImportReport {
             rows: rows.len() + rejected.len(),
             ..ImportReport::default()

@@ -91,12 +91,17 @@ pub async fn history(
     Ok(Json(state.app.business_history(&actor, &id).await?))
 }
 
-/// Imports businesses from a CSV file (UTF-8, header row; columns name, kind, tax_code, address,
-/// unit_code and the optional ones, in English or Vietnamese without diacritics). Valid rows are
+/// Imports businesses from a CSV file (UTF-8, header row) or an XLSX workbook (its first
+/// worksheet, header row, possibly under a title). Columns name, kind, tax_code, address,
+/// unit_code and the optional ones, in English or Vietnamese without diacritics. The format is
+/// told by the content (an XLSX file is a ZIP archive), not by the content type. Valid rows are
 /// committed, rejected rows are reported with line, field and reason; importing the same file
 /// again changes nothing.
 #[utoipa::path(operation_id = "businesses_import", post, path = "/api/v1/businesses/import",
-    request_body(content = String, content_type = "text/csv"),
+    request_body(content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     responses((status = 200, body = ImportReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn import(
     State(state): State<AppState>,
