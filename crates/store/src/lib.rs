@@ -6,12 +6,16 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod businesses;
+pub mod calendar;
+pub mod cases;
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod idempotency;
 pub mod outbox;
 pub mod units;
 pub mod users;
+pub mod violation_types;
 
 pub use db::{Backend, Db, WriteTx};
 pub use error::StoreError;

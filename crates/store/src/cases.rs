@@ -1,0 +1,386 @@
+//! Storage of violation-handling cases: the case row (current state), its journal of steps, the
+//! acts of its violation record, its legal deadlines and its payments.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool};
+
+use crate::{StoreError, WriteTx, new_id, ts};
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: String,
+    pub unit_id: String,
+    pub business_id: Option<String>,
+    pub origin: String,
+    pub summary: String,
+    pub state: String,
+    pub enforcement: String,
+    pub violation_found: Option<i64>,
+    pub offender_kind: Option<String>,
+    pub fine_total: i64,
+    pub paid_total: i64,
+    pub decision_delivered: i64,
+    #[serde(skip)]
+    pub data: String,
+    pub version: i64,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "id, unit_id, business_id, origin, summary, state, enforcement, violation_found, \
+    offender_kind, fine_total, paid_total, decision_delivered, data, version, created_by, created_at, \
+    updated_at";
+
+pub struct NewCase<'a> {
+    pub unit_id: &'a str,
+    pub business_id: Option<&'a str>,
+    pub origin: &'a str,
+    pub summary: &'a str,
+    pub state: &'a str,
+    pub created_by: &'a str,
+}
+
+pub async fn insert(tx: &mut WriteTx, c: &NewCase<'_>) -> Result<CaseRow, StoreError> {
+    let id = new_id();
+    let now = ts(tx.now());
+    let sql = format!(
+        "INSERT INTO cases ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, 'none', NULL, NULL, 0, 0, 0, \
+         '{{}}', 1, $7, $8, $8)"
+    );
+    sqlx::query(&sql)
+        .bind(&id)
+        .bind(c.unit_id)
+        .bind(c.business_id)
+        .bind(c.origin)
+        .bind(c.summary)
+        .bind(c.state)
+        .bind(c.created_by)
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+    get_in(tx.conn(), &id).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn get(pool: &AnyPool, id: &str) -> Result<Option<CaseRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM cases WHERE id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+}
+
+pub async fn get_in(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM cases WHERE id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+}
+
+/// The new current values of a case after an action.
+pub struct CaseUpdate<'a> {
+    pub state: &'a str,
+    pub enforcement: &'a str,
+    pub violation_found: Option<i64>,
+    pub offender_kind: Option<&'a str>,
+    pub fine_total: i64,
+    pub paid_total: i64,
+    pub decision_delivered: i64,
+    pub data: &'a str,
+}
+
+/// Writes the case if it is still at `expected_version`; false when another officer acted first.
+pub async fn update(
+    tx: &mut WriteTx,
+    id: &str,
+    expected_version: i64,
+    u: &CaseUpdate<'_>,
+) -> Result<bool, StoreError> {
+    let now = ts(tx.now());
+    let r = sqlx::query(
+        "UPDATE cases SET state = $1, enforcement = $2, violation_found = $3, offender_kind = $4, \
+         fine_total = $5, paid_total = $6, decision_delivered = $7, data = $8, version = version + 1, \
+         updated_at = $9 WHERE id = $10 AND version = $11",
+    )
+    .bind(u.state)
+    .bind(u.enforcement)
+    .bind(u.violation_found)
+    .bind(u.offender_kind)
+    .bind(u.fine_total)
+    .bind(u.paid_total)
+    .bind(u.decision_delivered)
+    .bind(u.data)
+    .bind(&now)
+    .bind(id)
+    .bind(expected_version)
+    .execute(tx.conn())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Cases in the subtree of `scope_root`, newest first, optionally in one state or of one business,
+/// after the cursor `(created_at, id)`.
+pub async fn list(
+    pool: &AnyPool,
+    scope_root: &str,
+    state: Option<&str>,
+    business_id: Option<&str>,
+    before: Option<(&str, &str)>,
+    limit: i64,
+) -> Result<Vec<CaseRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM cases WHERE unit_id IN ({scope}) AND ($2 = '' OR state = $2) \
+         AND ($3 = '' OR business_id = $3) AND ($4 = '' OR created_at < $4 OR (created_at = $4 AND id < $5)) \
+         ORDER BY created_at DESC, id DESC LIMIT $6",
+        scope = crate::units::SCOPE_SUBQUERY
+    );
+    let (b_at, b_id) = before.unwrap_or(("", ""));
+    Ok(sqlx::query_as(&sql)
+        .bind(scope_root)
+        .bind(state.unwrap_or(""))
+        .bind(business_id.unwrap_or(""))
+        .bind(b_at)
+        .bind(b_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct StepRow {
+    pub seq: i64,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub actor_id: String,
+    pub at: String,
+    #[schema(value_type = Object)]
+    pub payload: String,
+}
+
+pub async fn append_step(
+    tx: &mut WriteTx,
+    case_id: &str,
+    action: &str,
+    from_state: &str,
+    to_state: &str,
+    actor_id: &str,
+    payload: &str,
+) -> Result<i64, StoreError> {
+    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_steps WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_one(tx.conn())
+        .await?;
+    let now = ts(tx.now());
+    sqlx::query(
+        "INSERT INTO case_steps (id, case_id, seq, action, from_state, to_state, actor_id, at, payload) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(case_id)
+    .bind(seq)
+    .bind(action)
+    .bind(from_state)
+    .bind(to_state)
+    .bind(actor_id)
+    .bind(&now)
+    .bind(payload)
+    .execute(tx.conn())
+    .await?;
+    Ok(seq)
+}
+
+pub async fn steps(pool: &AnyPool, case_id: &str) -> Result<Vec<StepRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT seq, action, from_state, to_state, actor_id, at, payload FROM case_steps \
+         WHERE case_id = $1 ORDER BY seq",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct CaseViolationRow {
+    pub seq: i64,
+    pub violation_type_id: String,
+    pub facts: String,
+    /// JSON array of strings.
+    pub mitigating: String,
+    pub aggravating: String,
+    pub frame_min: i64,
+    pub frame_max: i64,
+    pub fine: Option<i64>,
+}
+
+pub struct NewCaseViolation<'a> {
+    pub seq: i64,
+    pub violation_type_id: &'a str,
+    pub facts: &'a str,
+    pub mitigating: &'a str,
+    pub aggravating: &'a str,
+    pub frame_min: i64,
+    pub frame_max: i64,
+}
+
+pub async fn insert_violation(
+    tx: &mut WriteTx,
+    case_id: &str,
+    v: &NewCaseViolation<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_violations (id, case_id, seq, violation_type_id, facts, mitigating, \
+         aggravating, frame_min, frame_max, fine) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)",
+    )
+    .bind(new_id())
+    .bind(case_id)
+    .bind(v.seq)
+    .bind(v.violation_type_id)
+    .bind(v.facts)
+    .bind(v.mitigating)
+    .bind(v.aggravating)
+    .bind(v.frame_min)
+    .bind(v.frame_max)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn violations_in(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Vec<CaseViolationRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT seq, violation_type_id, facts, mitigating, aggravating, frame_min, frame_max, fine \
+         FROM case_violations WHERE case_id = $1 ORDER BY seq",
+    )
+    .bind(case_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn set_fine(tx: &mut WriteTx, case_id: &str, seq: i64, fine: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE case_violations SET fine = $1 WHERE case_id = $2 AND seq = $3")
+        .bind(fine)
+        .bind(case_id)
+        .bind(seq)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct DeadlineRow {
+    pub case_id: String,
+    pub unit_id: String,
+    pub kind: String,
+    pub due_on: String,
+    pub basis: String,
+    pub met_at: Option<String>,
+}
+
+/// Sets (or moves) a deadline of the case; a moved deadline is open again.
+pub async fn set_deadline(
+    tx: &mut WriteTx,
+    case_id: &str,
+    unit_id: &str,
+    kind: &str,
+    due_on: &str,
+    basis: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_deadlines (id, case_id, unit_id, kind, due_on, basis, met_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, NULL) ON CONFLICT (case_id, kind) DO UPDATE \
+         SET due_on = excluded.due_on, basis = excluded.basis, met_at = NULL",
+    )
+    .bind(new_id())
+    .bind(case_id)
+    .bind(unit_id)
+    .bind(kind)
+    .bind(due_on)
+    .bind(basis)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Marks a deadline met (the step it waited for was taken).
+pub async fn meet_deadline(tx: &mut WriteTx, case_id: &str, kind: &str) -> Result<(), StoreError> {
+    let now = ts(tx.now());
+    sqlx::query(
+        "UPDATE case_deadlines SET met_at = $1 WHERE case_id = $2 AND kind = $3 AND met_at IS NULL",
+    )
+    .bind(&now)
+    .bind(case_id)
+    .bind(kind)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn deadlines(pool: &AnyPool, case_id: &str) -> Result<Vec<DeadlineRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT case_id, unit_id, kind, due_on, basis, met_at FROM case_deadlines \
+         WHERE case_id = $1 ORDER BY due_on, kind",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Open deadlines of cases in scope due on or before `until` ("YYYY-MM-DD"), soonest first.
+pub async fn open_deadlines(
+    pool: &AnyPool,
+    scope_root: &str,
+    until: &str,
+    limit: i64,
+) -> Result<Vec<DeadlineRow>, StoreError> {
+    let sql = format!(
+        "SELECT case_id, unit_id, kind, due_on, basis, met_at FROM case_deadlines \
+         WHERE met_at IS NULL AND due_on <= $2 AND unit_id IN ({scope}) ORDER BY due_on, case_id LIMIT $3",
+        scope = crate::units::SCOPE_SUBQUERY
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(scope_root)
+        .bind(until)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub paid_on: String,
+    pub amount: i64,
+    pub late_charge: i64,
+    pub receipt_no: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+pub async fn insert_payment(
+    tx: &mut WriteTx,
+    case_id: &str,
+    p: &PaymentRow,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_payments (id, case_id, paid_on, amount, late_charge, receipt_no, \
+         recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(case_id)
+    .bind(&p.paid_on)
+    .bind(p.amount)
+    .bind(p.late_charge)
+    .bind(&p.receipt_no)
+    .bind(&p.recorded_by)
+    .bind(&p.recorded_at)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn payments(pool: &AnyPool, case_id: &str) -> Result<Vec<PaymentRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT paid_on, amount, late_charge, receipt_no, recorded_by, recorded_at FROM case_payments \
+         WHERE case_id = $1 ORDER BY paid_on, recorded_at",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?)
+}

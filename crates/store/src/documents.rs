@@ -1,0 +1,129 @@
+//! Numbered documents (văn bản, biên bản) and their registers. A number is taken from the
+//! register's counter inside the same transaction that stores the document, so numbers are
+//! unique and gapless per unit, register and year: a rolled-back step gives its number back.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool};
+
+use crate::{StoreError, WriteTx, new_id, ts};
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub id: String,
+    pub case_id: Option<String>,
+    pub unit_id: String,
+    pub kind: String,
+    pub register: String,
+    pub year: i64,
+    pub seq: i64,
+    pub number: String,
+    pub issued_on: String,
+    pub status: String,
+    #[serde(skip)]
+    pub content: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+const COLUMNS: &str =
+    "id, case_id, unit_id, kind, register, year, seq, number, issued_on, status, content, created_by, created_at";
+
+/// Takes the next number of a register. Must run inside the transaction that stores the document.
+pub async fn next_seq(
+    tx: &mut WriteTx,
+    unit_id: &str,
+    register: &str,
+    year: i32,
+) -> Result<i64, StoreError> {
+    // Create the counter on first use, then bump it; the UPDATE takes the row lock on PostgreSQL
+    // (SQLite's write transaction is already exclusive), so two steps never get the same number.
+    sqlx::query(
+        "INSERT INTO document_counters (unit_id, register, year, last_seq) VALUES ($1, $2, $3, 0) \
+         ON CONFLICT (unit_id, register, year) DO NOTHING",
+    )
+    .bind(unit_id)
+    .bind(register)
+    .bind(i64::from(year))
+    .execute(tx.conn())
+    .await?;
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE document_counters SET last_seq = last_seq + 1 \
+         WHERE unit_id = $1 AND register = $2 AND year = $3 RETURNING last_seq",
+    )
+    .bind(unit_id)
+    .bind(register)
+    .bind(i64::from(year))
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(seq)
+}
+
+pub struct NewDocument<'a> {
+    pub case_id: Option<&'a str>,
+    pub unit_id: &'a str,
+    pub kind: &'a str,
+    pub register: &'a str,
+    pub year: i32,
+    pub seq: i64,
+    pub number: &'a str,
+    pub issued_on: &'a str,
+    pub content: &'a str,
+    pub created_by: &'a str,
+}
+
+pub async fn insert(tx: &mut WriteTx, d: &NewDocument<'_>) -> Result<DocumentRow, StoreError> {
+    let id = new_id();
+    let now = ts(tx.now());
+    let sql = format!(
+        "INSERT INTO documents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'issued', $10, $11, $12)"
+    );
+    sqlx::query(&sql)
+        .bind(&id)
+        .bind(d.case_id)
+        .bind(d.unit_id)
+        .bind(d.kind)
+        .bind(d.register)
+        .bind(i64::from(d.year))
+        .bind(d.seq)
+        .bind(d.number)
+        .bind(d.issued_on)
+        .bind(d.content)
+        .bind(d.created_by)
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+    get_in(tx.conn(), &id).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn get(pool: &AnyPool, id: &str) -> Result<Option<DocumentRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+}
+
+pub async fn get_in(conn: &mut AnyConnection, id: &str) -> Result<Option<DocumentRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+}
+
+/// A case's documents in the order they were made (the case file's order).
+pub async fn of_case(pool: &AnyPool, case_id: &str) -> Result<Vec<DocumentRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE case_id = $1 ORDER BY created_at, id");
+    Ok(sqlx::query_as(&sql).bind(case_id).fetch_all(pool).await?)
+}
+
+/// All numbers of one register, in order (tests check they are gapless).
+pub async fn register_seqs(
+    pool: &AnyPool,
+    unit_id: &str,
+    register: &str,
+    year: i32,
+) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT seq FROM documents WHERE unit_id = $1 AND register = $2 AND year = $3 ORDER BY seq",
+    )
+    .bind(unit_id)
+    .bind(register)
+    .bind(i64::from(year))
+    .fetch_all(pool)
+    .await?)
+}
