@@ -5,12 +5,21 @@
 //!   (legal-notes §3.1, confirmed): Kiểm soát viên on duty — warning, ≤ 500,000; Đội trưởng —
 //!   ≤ 25,000,000, confiscation up to that value; head of the provincial unit — ≤ 50,000,000,
 //!   confiscation up to that value, licence/activity suspension; national head — up to the
-//!   sector maximum. For an organisation every fining cap is doubled (LHAV Art. 24(2);
-//!   explicit in Decree 99/2020 Art. 61 for QLTT).
-//! - From 01/07/2025: Decree 189/2025/NĐ-CP sets the competence of every title (under the new
-//!   LHAV Art. 37a). ITS QLTT FIGURES WERE NOT FOUND (search of the government portal's
-//!   summaries and public repositories): the previous figures are carried forward with
-//!   `confirmed = false`. An admin must replace them with the decree's figures.
+//!   sector maximum.
+//! - From 01/07/2025: Decree 189/2025/NĐ-CP Art. 12 (competence of QLTT), as quoted article by
+//!   article in a legal Q&A text (secondary source, like the rest of legal-notes; not read in
+//!   the Official Gazette): Kiểm soát viên on duty — warning, fine ≤ 10 % of the sector maximum
+//!   (LHAV Art. 24), confiscation ≤ 2 × that fine; Đội trưởng Đội QLTT thuộc Chi cục — ≤ 30 %,
+//!   confiscation ≤ 2 × that fine, remedial measures; Chi cục trưởng Chi cục QLTT and Trưởng
+//!   phòng Nghiệp vụ QLTT of the Ministry's department — ≤ 50 %, confiscation, suspension,
+//!   remedial measures; Cục trưởng Cục QL&PT thị trường trong nước — up to the sector maximum.
+//!   With D98's maxima: 10/30/50/100 million for commerce, 20/60/100/200 million for
+//!   counterfeit and prohibited goods.
+//! - An organisation's fining cap is twice an individual's (LHAV Art. 24(2) and the rule that
+//!   competence over organisations is doubled — explicit for QLTT in Decree 99/2020 Art. 61;
+//!   the corresponding clause of Decree 189/2025 was not read: chưa xác nhận). Confiscation
+//!   caps are multiples of the individual fining cap ("mức tiền phạt được quy định tại điểm b")
+//!   and are not doubled: our reading.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -56,6 +65,7 @@ impl Title {
         match self {
             Title::InspectorOnDuty => "Kiểm soát viên thị trường đang thi hành công vụ",
             Title::TeamLeader => "Đội trưởng Đội Quản lý thị trường",
+            // Also the Trưởng phòng Nghiệp vụ QLTT of the Ministry's department (D189 Art. 12(3)).
             Title::ProvincialHead => "Chi cục trưởng Chi cục Quản lý thị trường",
             Title::NationalDepartmentHead => {
                 "Cục trưởng Cục Quản lý và Phát triển thị trường trong nước"
@@ -80,8 +90,14 @@ pub struct CompetenceRule {
     pub effective_from: NaiveDate,
     /// The last day in force (inclusive); `None` = still in force.
     pub effective_to: Option<NaiveDate>,
-    /// Max fine per act for an individual; `None` = up to the sector maximum.
+    /// Max fine per act for an individual, in đồng (the pre-2025 regime).
     pub fine_cap_individual: Option<i64>,
+    /// Max fine per act for an individual as a percentage of the sector maximum (Decree
+    /// 189/2025). With both caps the lower applies; with neither, the sector maximum.
+    pub fine_cap_percent: Option<u32>,
+    /// Confiscation allowed up to this multiple of the individual fining cap; `None` = no limit
+    /// (when `may_confiscate`).
+    pub confiscation_cap_multiple: Option<u32>,
     pub may_suspend: bool,
     pub may_confiscate: bool,
     /// False when the figures are not confirmed from the text in force.
@@ -90,6 +106,19 @@ pub struct CompetenceRule {
 }
 
 impl CompetenceRule {
+    /// The fining cap for an individual given the sector maximum (never above it).
+    pub fn individual_cap(&self, sector_max_individual: i64) -> i64 {
+        let mut cap = sector_max_individual;
+        if let Some(c) = self.fine_cap_individual {
+            cap = cap.min(c);
+        }
+        if let Some(p) = self.fine_cap_percent {
+            let by_percent = i128::from(sector_max_individual) * i128::from(p) / 100;
+            cap = cap.min(i64::try_from(by_percent).unwrap_or(i64::MAX));
+        }
+        cap
+    }
+
     pub fn in_force_on(&self, on: NaiveDate) -> bool {
         self.effective_from <= on && self.effective_to.is_none_or(|to| on <= to)
     }
@@ -97,10 +126,48 @@ impl CompetenceRule {
 
 const OLD: &str =
     "Luật XLVPHC 2012, Điều 45; Nghị định 98/2020/NĐ-CP (thẩm quyền của Quản lý thị trường)";
-const NEW: &str = "Nghị định 189/2025/NĐ-CP (điều về Quản lý thị trường) — CHƯA XÁC NHẬN: tạm giữ mức của chế độ trước";
+const D189: &str = "Nghị định 189/2025/NĐ-CP, Điều 12";
 
-/// The seed of the competence table (see the module comment; the post-1/7/2025 rows are
-/// unconfirmed).
+/// (title, cap in đồng, cap in % of the sector maximum, may suspend, may confiscate,
+/// confiscation cap as a multiple of the fining cap)
+type Figures = (Title, Option<i64>, Option<u32>, bool, bool, Option<u32>);
+
+const PRE_2025: [Figures; 4] = [
+    (
+        Title::InspectorOnDuty,
+        Some(500_000),
+        None,
+        false,
+        false,
+        None,
+    ),
+    (
+        Title::TeamLeader,
+        Some(25_000_000),
+        None,
+        false,
+        true,
+        Some(1),
+    ),
+    (
+        Title::ProvincialHead,
+        Some(50_000_000),
+        None,
+        true,
+        true,
+        Some(1),
+    ),
+    (Title::NationalDepartmentHead, None, None, true, true, None),
+];
+
+const DECREE_189: [Figures; 4] = [
+    (Title::InspectorOnDuty, None, Some(10), false, true, Some(2)),
+    (Title::TeamLeader, None, Some(30), false, true, Some(2)),
+    (Title::ProvincialHead, None, Some(50), true, true, None),
+    (Title::NationalDepartmentHead, None, None, true, true, None),
+];
+
+/// The seed of the competence table (see the module comment for the sources).
 pub fn default_rules() -> Vec<CompetenceRule> {
     let (Some(lhav_2012), Some(end_old), Some(d189)) = (
         NaiveDate::from_ymd_opt(2013, 7, 1),
@@ -109,26 +176,22 @@ pub fn default_rules() -> Vec<CompetenceRule> {
     ) else {
         return Vec::new();
     };
-    let figures: [(Title, Option<i64>, bool, bool); 4] = [
-        (Title::InspectorOnDuty, Some(500_000), false, false),
-        (Title::TeamLeader, Some(25_000_000), false, true),
-        (Title::ProvincialHead, Some(50_000_000), true, true),
-        (Title::NationalDepartmentHead, None, true, true),
-    ];
     let mut rules = Vec::new();
-    for (from, to, confirmed, citation) in [
-        (lhav_2012, Some(end_old), true, OLD),
-        (d189, None, false, NEW),
+    for (from, to, citation, figures) in [
+        (lhav_2012, Some(end_old), OLD, PRE_2025),
+        (d189, None, D189, DECREE_189),
     ] {
-        for (title, cap, may_suspend, may_confiscate) in figures {
+        for (title, cap, percent, may_suspend, may_confiscate, multiple) in figures {
             rules.push(CompetenceRule {
                 title,
                 effective_from: from,
                 effective_to: to,
                 fine_cap_individual: cap,
+                fine_cap_percent: percent,
+                confiscation_cap_multiple: multiple,
                 may_suspend,
                 may_confiscate,
-                confirmed,
+                confirmed: true,
                 citation,
             });
         }
@@ -172,10 +235,9 @@ pub fn fine_cap(
     sector_max_individual: i64,
 ) -> Result<i64, DomainError> {
     let rule = rule_or_refuse(rules, title, on)?;
-    let cap = rule
-        .fine_cap_individual
-        .map_or(sector_max_individual, |c| c.min(sector_max_individual));
-    Ok(cap.saturating_mul(offender.multiplier()))
+    Ok(rule
+        .individual_cap(sector_max_individual)
+        .saturating_mul(offender.multiplier()))
 }
 
 /// Refuses a fine (per act) above the signer's competence ("law.competence_exceeded").
@@ -204,9 +266,9 @@ pub fn check_fine_competence(
     ))
 }
 
-/// Refuses a confiscation the title may not order, or of exhibits worth more than the title's
-/// fining cap written for individuals (LHAV Art. 45: "không vượt quá mức tiền phạt được quy
-/// định tại điểm b" — that figure is not doubled for organisations: our reading).
+/// Refuses a confiscation the title may not order, or of exhibits worth more than its limit:
+/// the individual fining cap before 1/7/2025 (LHAV Art. 45: "không vượt quá mức tiền phạt"),
+/// twice it for a Kiểm soát viên or an Đội trưởng under Decree 189/2025 Art. 12.
 pub fn check_confiscation_competence(
     rules: &[CompetenceRule],
     title: Title,
@@ -224,18 +286,24 @@ pub fn check_confiscation_competence(
             ),
         ));
     }
-    match rule.fine_cap_individual {
-        Some(cap) if value > cap.min(sector_max_individual) => Err(DomainError::refused(
-            "law.competence_exceeded",
-            format!(
-                "Tang vật, phương tiện trị giá {} vượt thẩm quyền tịch thu của {} (đến {}).",
-                Vnd(value),
-                title.label(),
-                Vnd(cap)
-            ),
-        )),
-        _ => Ok(()),
+    let Some(multiple) = rule.confiscation_cap_multiple else {
+        return Ok(());
+    };
+    let limit = rule
+        .individual_cap(sector_max_individual)
+        .saturating_mul(i64::from(multiple));
+    if value <= limit {
+        return Ok(());
     }
+    Err(DomainError::refused(
+        "law.competence_exceeded",
+        format!(
+            "Tang vật, phương tiện trị giá {} vượt thẩm quyền tịch thu của {} (đến {}).",
+            Vnd(value),
+            title.label(),
+            Vnd(limit)
+        ),
+    ))
 }
 
 /// The lowest title competent for the fine, to tell the officer who must sign.

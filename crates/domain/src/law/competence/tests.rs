@@ -60,14 +60,57 @@ fn national_head_fines_up_to_the_sector_maximum() {
 }
 
 #[test]
-fn rules_from_1_july_2025_are_carried_forward_and_marked_unconfirmed() {
+fn from_1_july_2025_decree_189_caps_are_percentages_of_the_sector_maximum() {
     let rules = default_rules();
-    let old = rule_on(&rules, Title::ProvincialHead, before()).unwrap();
-    let new = rule_on(&rules, Title::ProvincialHead, d(2025, 7, 1)).unwrap();
-    assert!(old.confirmed);
-    assert!(!new.confirmed);
-    assert_eq!(new.fine_cap_individual, Some(50_000_000));
-    assert!(new.citation.contains("189/2025"));
+    let on = d(2025, 7, 1);
+    let cap = |t, max| fine_cap(&rules, t, on, IND, max).unwrap();
+    // D189 Art. 12: 10 % / 30 % / 50 % / 100 %.
+    assert_eq!(cap(Title::InspectorOnDuty, SECTOR_MAX_COMMERCE), 10_000_000);
+    assert_eq!(cap(Title::TeamLeader, SECTOR_MAX_COMMERCE), 30_000_000);
+    assert_eq!(cap(Title::ProvincialHead, SECTOR_MAX_COMMERCE), 50_000_000);
+    assert_eq!(
+        cap(Title::NationalDepartmentHead, SECTOR_MAX_COMMERCE),
+        100_000_000
+    );
+    assert_eq!(
+        cap(Title::InspectorOnDuty, SECTOR_MAX_COUNTERFEIT),
+        20_000_000
+    );
+    assert_eq!(cap(Title::TeamLeader, SECTOR_MAX_COUNTERFEIT), 60_000_000);
+    assert_eq!(
+        cap(Title::ProvincialHead, SECTOR_MAX_COUNTERFEIT),
+        100_000_000
+    );
+    // The day before, the old absolute caps.
+    assert_eq!(
+        fine_cap(
+            &rules,
+            Title::TeamLeader,
+            before(),
+            IND,
+            SECTOR_MAX_COUNTERFEIT
+        )
+        .unwrap(),
+        25_000_000
+    );
+    let new = rule_on(&rules, Title::ProvincialHead, on).unwrap();
+    assert!(new.citation.contains("189/2025") && new.may_suspend);
+}
+
+#[test]
+fn team_leader_after_1_july_2025_fines_an_organisation_up_to_60_million() {
+    let rules = default_rules();
+    let on = d(2026, 1, 1);
+    let t = Title::TeamLeader;
+    assert!(check_fine_competence(&rules, t, on, ORG, 60_000_000, SECTOR_MAX_COMMERCE).is_ok());
+    let err =
+        check_fine_competence(&rules, t, on, ORG, 60_000_001, SECTOR_MAX_COMMERCE).unwrap_err();
+    assert!(err.to_string().contains("60.000.000 đồng"));
+}
+
+#[test]
+fn no_rule_before_the_table_starts() {
+    let rules = default_rules();
     assert!(rule_on(&rules, Title::TeamLeader, d(2013, 6, 30)).is_none());
     let err = check_fine_competence(
         &rules,
@@ -82,91 +125,70 @@ fn rules_from_1_july_2025_are_carried_forward_and_marked_unconfirmed() {
 }
 
 #[test]
-fn an_admin_rule_replaces_the_carried_forward_one() {
+fn an_admin_rule_appended_with_the_same_start_wins() {
     let mut rules = default_rules();
     rules.push(CompetenceRule {
         title: Title::TeamLeader,
         effective_from: d(2025, 7, 1),
         effective_to: None,
-        fine_cap_individual: Some(30_000_000),
+        fine_cap_individual: Some(35_000_000),
+        fine_cap_percent: None,
+        confiscation_cap_multiple: None,
         may_suspend: false,
         may_confiscate: true,
         confirmed: true,
         citation: "test",
     });
-    assert!(
-        check_fine_competence(
-            &rules,
-            Title::TeamLeader,
-            d(2026, 1, 1),
-            IND,
-            30_000_000,
-            SECTOR_MAX_COMMERCE
-        )
-        .is_ok()
+    let cap = fine_cap(
+        &rules,
+        Title::TeamLeader,
+        d(2026, 1, 1),
+        IND,
+        SECTOR_MAX_COMMERCE,
     );
+    assert_eq!(cap.unwrap(), 35_000_000);
 }
 
 #[test]
-fn confiscation_only_by_titles_that_may_and_up_to_their_cap() {
+fn confiscation_before_july_2025_up_to_the_fining_cap() {
+    let rules = default_rules();
+    let on = before();
+    let check = |t, v| check_confiscation_competence(&rules, t, on, v, SECTOR_MAX_COMMERCE);
+    assert!(check(Title::InspectorOnDuty, 1).is_err());
+    assert!(check(Title::TeamLeader, 25_000_000).is_ok());
+    assert!(check(Title::TeamLeader, 25_000_001).is_err());
+    assert!(check(Title::ProvincialHead, 50_000_001).is_err());
+    assert!(check(Title::NationalDepartmentHead, i64::MAX).is_ok());
+}
+
+#[test]
+fn confiscation_under_decree_189_up_to_twice_the_fining_cap() {
     let rules = default_rules();
     let on = d(2026, 1, 1);
-    assert!(
-        check_confiscation_competence(&rules, Title::InspectorOnDuty, on, 1, SECTOR_MAX_COMMERCE)
-            .is_err()
-    );
-    assert!(
-        check_confiscation_competence(
-            &rules,
-            Title::TeamLeader,
-            on,
-            25_000_000,
-            SECTOR_MAX_COMMERCE
-        )
-        .is_ok()
-    );
-    assert!(
-        check_confiscation_competence(
-            &rules,
-            Title::TeamLeader,
-            on,
-            25_000_001,
-            SECTOR_MAX_COMMERCE
-        )
-        .is_err()
-    );
-    assert!(
-        check_confiscation_competence(
-            &rules,
-            Title::NationalDepartmentHead,
-            on,
-            i64::MAX,
-            SECTOR_MAX_COMMERCE
-        )
-        .is_ok()
-    );
+    let check = |t, v| check_confiscation_competence(&rules, t, on, v, SECTOR_MAX_COMMERCE);
+    assert!(check(Title::InspectorOnDuty, 20_000_000).is_ok());
+    assert!(check(Title::InspectorOnDuty, 20_000_001).is_err());
+    assert!(check(Title::TeamLeader, 60_000_000).is_ok());
+    let err = check(Title::TeamLeader, 60_000_001).unwrap_err();
+    assert_eq!(err.code(), "law.competence_exceeded");
+    assert!(check(Title::ProvincialHead, i64::MAX).is_ok());
 }
 
 #[test]
 fn the_lowest_competent_title_signs() {
     let rules = default_rules();
     let on = d(2026, 1, 1);
+    let lowest = |o, fine| lowest_competent_title(&rules, on, o, fine, SECTOR_MAX_COMMERCE);
+    assert_eq!(lowest(IND, 10_000_000), Some(Title::InspectorOnDuty));
+    assert_eq!(lowest(IND, 30_000_000), Some(Title::TeamLeader));
+    assert_eq!(lowest(IND, 30_000_001), Some(Title::ProvincialHead));
     assert_eq!(
-        lowest_competent_title(&rules, on, IND, 400_000, SECTOR_MAX_COMMERCE),
-        Some(Title::InspectorOnDuty)
+        lowest(ORG, 100_000_001),
+        Some(Title::NationalDepartmentHead)
     );
-    assert_eq!(
-        lowest_competent_title(&rules, on, IND, 30_000_000, SECTOR_MAX_COMMERCE),
-        Some(Title::ProvincialHead)
-    );
-    assert_eq!(
-        lowest_competent_title(&rules, on, ORG, 60_000_000, SECTOR_MAX_COMMERCE),
-        Some(Title::ProvincialHead)
-    );
-    assert_eq!(
-        lowest_competent_title(&rules, on, IND, 100_000_001, SECTOR_MAX_COMMERCE),
-        None
-    );
+    assert_eq!(lowest(IND, 100_000_001), None);
+    let old = lowest_competent_title(&rules, before(), IND, 400_000, SECTOR_MAX_COMMERCE);
+    assert_eq!(old, Some(Title::InspectorOnDuty));
 }
 
 #[test]
