@@ -1,4 +1,7 @@
-//! The business register's pages: find, register, view with history, correct.
+//! The business register's pages: find, register, view with history, correct, import a file,
+//! merge a duplicate.
+
+pub mod import;
 
 use askama::Template;
 use axum::Form;
@@ -289,6 +292,7 @@ fn field_label(field: &str) -> &str {
         "email" => "Thư điện tử",
         "website" => "Trang web",
         "risk_note" => "Ghi chú rủi ro",
+        "unit_code" => "Mã đơn vị",
         other => other,
     }
 }

@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state, crate::csrf::guard))
+        // A file upload (multipart): its handler checks the CSRF token itself.
+        .merge(businesses::import::routes())
 }
 
 /// The signed-in officer of a page request; without a valid session the browser is sent to the
