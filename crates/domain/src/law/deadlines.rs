@@ -296,8 +296,8 @@ mod tests {
 
     #[test]
     fn decision_is_delivered_within_2_working_days() {
-        // Friday 28/08/2026: Monday 31/08, then 01–02/09 off → Thursday 03/09/2026.
-        assert_eq!(decision_delivery_due(&cal(), d(2026, 8, 28)), d(2026, 9, 3));
+        // Friday 28/08/2026: 31/08–02/09 off → Thursday 03/09, Friday 04/09/2026.
+        assert_eq!(decision_delivery_due(&cal(), d(2026, 8, 28)), d(2026, 9, 4));
     }
 
     #[test]

@@ -7,9 +7,9 @@
 //! - LHAV Art. 23(4): the fine for one act is the average of the frame; mitigating
 //!   circumstances may bring it down but not below the minimum, aggravating ones up but not
 //!   above the maximum.
-//! - Decree 118/2021 Art. 9 as amended by Decree 68/2025/NĐ-CP (read from the government
-//!   portal's summary, a secondary source: exact wording and effective date to confirm —
-//!   chưa xác nhận): one mitigating circumstance → above the minimum and below the average;
+//! - Decree 118/2021 Art. 9 as amended by Decree 68/2025/NĐ-CP of 18/03/2025 (read from the
+//!   government portal's summary, a secondary source; its effective date was not found, so the
+//!   rule is applied to every decision — chưa xác nhận for decisions before it took effect): one mitigating circumstance → above the minimum and below the average;
 //!   two or more → the minimum; one aggravating → above the average and below the maximum; two
 //!   or more → the maximum; with both kinds, one aggravating cancels one mitigating. A sector
 //!   decree with its own rule prevails (none known in D98).

@@ -96,8 +96,10 @@ mod tests {
     #[test]
     fn working_days_skip_weekends_and_holidays() {
         let cal = WorkCalendar::statutory([2026]);
-        // Friday 28/08/2026 + 2 working days: Mon 31/08, (01/09 and 02/09 off), Thu 03/09.
-        assert_eq!(working_days_after(&cal, d(2026, 8, 28), 2), d(2026, 9, 3));
+        // Friday 28/08/2026 + 2 working days: 31/08–02/09 off → Thu 03/09, Fri 04/09.
+        assert_eq!(working_days_after(&cal, d(2026, 8, 28), 2), d(2026, 9, 4));
+        // Thursday 20/08/2026 + 2: Fri 21/08, Sat 22/08 (làm bù).
+        assert_eq!(working_days_after(&cal, d(2026, 8, 20), 2), d(2026, 8, 22));
         // Thursday 15/10/2026 + 5 working days → Thursday 22/10/2026.
         assert_eq!(
             working_days_after(&cal, d(2026, 10, 15), 5),

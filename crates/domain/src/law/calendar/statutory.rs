@@ -9,18 +9,17 @@
 //! - Bính Ngọ: Mùng 1 = 17/02/2026, 10/3 = 26/04/2026; Chạp has 29 days.
 //! - Đinh Mùi: Mùng 1 = 06/02/2027, 10/3 = 16/04/2027; Chạp has 29 days.
 //!
-//! Announced schedules (secondary sources, not the Official Gazette):
-//! - Tết 2025: civil servants off Sat 25/01 – Sun 02/02/2025 (a Hà Nội education department
-//!   notice quoting the government's schedule). A make-up Saturday 08/02/2025 is remembered
-//!   from the press but NOT confirmed: left out.
-//! - 30/4–1/5/2025: off Wed 30/04 – Sun 04/05/2025, working Sat 26/04/2025 in exchange for
-//!   Fri 02/05 (notice of the Ministry of Labour, now Ministry of Home Affairs, as quoted).
-//! - Tết 2026: off Sat 14/02 – Sun 22/02/2026 (27 Chạp Ất Tỵ – mùng 6 Bính Ngọ), i.e. the five
-//!   weekdays 16–20/02 (congan.com.vn, "chính thức chốt phương án").
-//! - Quốc khánh 2026: a 5-day break Sat 29/08 – Wed 02/09/2026 was proposed/reported; the swap of
-//!   Mon 31/08 and its make-up Saturday are NOT confirmed: only 01/09 and 02/09 are seeded.
-//! - Tết Dương lịch 2026: a swap making 01–04/01/2026 a 4-day break was proposed; NOT confirmed:
-//!   only 01/01 is seeded.
+//! Announced schedules, as quoted in legal Q&A texts and provincial notices (secondary sources,
+//! not the Official Gazette):
+//! - Tết 2025: the 5 days are 2 before and 3 after Mùng 1 — Mon 27/01 – Fri 31/01/2025 — so
+//!   civil servants were off Sat 25/01 – Sun 02/02/2025 with no make-up day.
+//! - 30/4–1/5/2025: Fri 02/05 swapped with Sat 26/04/2025, off Wed 30/04 – Sun 04/05/2025.
+//! - Quốc khánh 2025: 01/09 and 02/09, off Sat 30/08 – Tue 02/09/2025.
+//! - Tết Dương lịch 2026: 01/01/2026 only.
+//! - Tết 2026 (Thông báo 9441/TB-BNV of 16/10/2025, following Công văn 9859/VPCP-KGVX):
+//!   Mon 16/02 (29 Chạp) – Fri 20/02/2026 (mùng 4), i.e. off Sat 14/02 – Sun 22/02/2026.
+//! - Quốc khánh 2026 (same notice, as applied by Lai Châu's Công văn 6620/UBND-VX): 01/09 and
+//!   02/09/2026, Mon 31/08 off in exchange for working Sat 22/08/2026.
 //! - 2027: no announcement found (chưa xác nhận). Tết = the day before Mùng 1 and four days
 //!   after; 2/9 with 3/9 as the adjacent day; and BLLĐ Art. 111(3): a holiday falling on the
 //!   weekly rest day (Sat/Sun for state bodies) gives a day off on the next working day (nghỉ bù).
@@ -71,6 +70,8 @@ const Y2026: &[Row] = &[
     (4, 27, H, "Nghỉ bù Giỗ Tổ Hùng Vương (trùng Chủ nhật)"),
     (4, 30, H, "Ngày Chiến thắng (30/4)"),
     (5, 1, H, "Ngày Quốc tế Lao động (1/5)"),
+    (8, 22, W, "Làm bù cho ngày nghỉ 31/8/2026"),
+    (8, 31, H, "Nghỉ hoán đổi (làm bù thứ Bảy 22/8/2026)"),
     (9, 1, H, "Nghỉ Quốc khánh (ngày liền kề)"),
     (9, 2, H, "Quốc khánh (2/9)"),
 ];
@@ -221,6 +222,16 @@ mod tests {
         // 1/5/2027 is a Saturday → Monday 03/05.
         assert!(has(&days, d(2027, 5, 3), DayKind::Holiday));
         assert!(!has(&days, d(2027, 2, 12), DayKind::Holiday));
+    }
+
+    #[test]
+    fn national_day_2026_swaps_monday_31_august_with_saturday_22_august() {
+        let cal = WorkCalendar::statutory([2026]);
+        assert!(cal.is_working_day(d(2026, 8, 22)));
+        for day in [d(2026, 8, 31), d(2026, 9, 1), d(2026, 9, 2)] {
+            assert!(!cal.is_working_day(day));
+        }
+        assert!(cal.is_working_day(d(2026, 9, 3)));
     }
 
     #[test]
