@@ -99,6 +99,11 @@ impl From<DomainError> for AppError {
             DomainError::Refused { code, message } if code.starts_with("auth.") => {
                 AppError::new(ErrorKind::Forbidden, code, message)
             }
+            // An action the case's current state does not allow: the client acted on a stale
+            // view (or raced another officer) and gets 409 with the case as it is now.
+            DomainError::Refused { code, message } if code == "case.invalid_transition" => {
+                AppError::new(ErrorKind::Conflict, code, message)
+            }
             DomainError::Refused { code, message } => {
                 AppError::new(ErrorKind::Refused, code, message)
             }

@@ -7,10 +7,13 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod businesses;
+pub mod calendar;
 pub mod error;
+pub mod law;
 pub mod lookup;
 pub mod officers;
 pub mod org;
+pub mod violations;
 
 use std::sync::Arc;
 
@@ -52,11 +55,22 @@ impl Default for Settings {
     }
 }
 
+/// A committed change of a case, for live pages (SSE). Sent after the commit, in this process;
+/// pages that miss one (a restart, a lagging reader) reload the queues on reconnect.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CaseEvent {
+    pub case_id: String,
+    pub unit_id: String,
+    pub state: String,
+    pub action: String,
+}
+
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
+    pub events: tokio::sync::broadcast::Sender<CaseEvent>,
 }
 
 impl App {
@@ -65,6 +79,7 @@ impl App {
             db,
             clock,
             settings: Settings::default(),
+            events: tokio::sync::broadcast::channel(1024).0,
         }
     }
 

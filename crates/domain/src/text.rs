@@ -37,6 +37,23 @@ pub fn bounded(
     Ok(value.to_string())
 }
 
+/// Like [`bounded`] for multi-line text (facts, findings, explanations): line breaks and tabs are
+/// kept (Windows line ends become `\n`), other control characters are refused.
+pub fn bounded_text(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, DomainError> {
+    let normalised = raw.replace("\r\n", "\n");
+    let placeholder: String = normalised
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .collect();
+    bounded(field, &placeholder, max, required)?;
+    Ok(normalised.trim().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -185,8 +185,9 @@ pub async fn by_tax_code_in(
         .await?)
 }
 
-/// A live business without tax code with the same name and address in the same unit: the same
-/// row of a file imported again.
+/// A business without tax code with the same name and address in the same unit: the same row of
+/// a file imported again. A live one first; else one merged since into another record (the row
+/// is known, and must not come back as a new duplicate).
 pub async fn by_identity_in(
     conn: &mut AnyConnection,
     unit_id: &str,
@@ -195,7 +196,8 @@ pub async fn by_identity_in(
 ) -> Result<Option<BusinessRow>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM businesses WHERE unit_id = $1 AND name = $2 AND address = $3 \
-         AND tax_code IS NULL AND merged_into IS NULL ORDER BY created_at LIMIT 1"
+         AND tax_code IS NULL \
+         ORDER BY CASE WHEN merged_into IS NULL THEN 0 ELSE 1 END, created_at LIMIT 1"
     );
     Ok(sqlx::query_as(&sql)
         .bind(unit_id)
@@ -203,4 +205,69 @@ pub async fn by_identity_in(
         .bind(address)
         .fetch_optional(conn)
         .await?)
+}
+
+/// Marks `id` as a duplicate of `into` if it is still live and at `expected_version`; returns
+/// false when another officer changed or merged it first. The row is kept, never deleted.
+pub async fn mark_merged(
+    tx: &mut WriteTx,
+    id: &str,
+    into: &str,
+    expected_version: i64,
+) -> Result<bool, StoreError> {
+    let now = ts(tx.now());
+    let r = sqlx::query(
+        "UPDATE businesses SET merged_into = $1, version = version + 1, updated_at = $2 \
+         WHERE id = $3 AND version = $4 AND merged_into IS NULL",
+    )
+    .bind(into)
+    .bind(&now)
+    .bind(id)
+    .bind(expected_version)
+    .execute(tx.conn())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The longest chain of merges followed; merging is refused into a merged record, so a chain
+/// only grows when a survivor is itself merged later, and never loops.
+const MAX_MERGE_CHAIN: usize = 64;
+
+/// The live business a record now stands for: itself when live, else the end of its chain of
+/// merges (a duplicate merged into a record that was later merged too). `None` when there is no
+/// such business. For other modules holding a `business_id` (cases re-point theirs).
+pub async fn survivor_of_in(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<String>, StoreError> {
+    let mut current = id.to_string();
+    for _ in 0..MAX_MERGE_CHAIN {
+        let next: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT merged_into FROM businesses WHERE id = $1")
+                .bind(&current)
+                .fetch_optional(&mut *conn)
+                .await?;
+        match next {
+            None => return Ok(None),
+            Some((None,)) => return Ok(Some(current)),
+            Some((Some(into),)) => current = into,
+        }
+    }
+    Err(StoreError::Corrupt(format!(
+        "merge chain of business {id} longer than {MAX_MERGE_CHAIN}"
+    )))
+}
+
+/// [`survivor_of_in`] outside a transaction.
+pub async fn survivor_of(pool: &AnyPool, id: &str) -> Result<Option<String>, StoreError> {
+    let mut conn = pool.acquire().await?;
+    survivor_of_in(&mut conn, id).await
+}
+
+/// The records merged directly into `id`, oldest first.
+pub async fn merged_into(pool: &AnyPool, id: &str) -> Result<Vec<BusinessRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM businesses WHERE merged_into = $1 ORDER BY updated_at, id LIMIT 200"
+    );
+    Ok(sqlx::query_as(&sql).bind(id).fetch_all(pool).await?)
 }

@@ -205,6 +205,10 @@ pub struct CaseViolationRow {
     pub aggravating: String,
     pub frame_min: i64,
     pub frame_max: i64,
+    pub violation_group: String,
+    pub two_year_limit: i64,
+    pub ended_on: Option<String>,
+    pub discovered_on: String,
     pub fine: Option<i64>,
 }
 
@@ -216,6 +220,10 @@ pub struct NewCaseViolation<'a> {
     pub aggravating: &'a str,
     pub frame_min: i64,
     pub frame_max: i64,
+    pub violation_group: &'a str,
+    pub two_year_limit: bool,
+    pub ended_on: Option<&'a str>,
+    pub discovered_on: &'a str,
 }
 
 pub async fn insert_violation(
@@ -225,7 +233,8 @@ pub async fn insert_violation(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO case_violations (id, case_id, seq, violation_type_id, facts, mitigating, \
-         aggravating, frame_min, frame_max, fine) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)",
+         aggravating, frame_min, frame_max, violation_group, two_year_limit, ended_on, discovered_on, \
+         fine) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL)",
     )
     .bind(new_id())
     .bind(case_id)
@@ -236,6 +245,10 @@ pub async fn insert_violation(
     .bind(v.aggravating)
     .bind(v.frame_min)
     .bind(v.frame_max)
+    .bind(v.violation_group)
+    .bind(i64::from(v.two_year_limit))
+    .bind(v.ended_on)
+    .bind(v.discovered_on)
     .execute(tx.conn())
     .await?;
     Ok(())
@@ -246,8 +259,8 @@ pub async fn violations_in(
     case_id: &str,
 ) -> Result<Vec<CaseViolationRow>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT seq, violation_type_id, facts, mitigating, aggravating, frame_min, frame_max, fine \
-         FROM case_violations WHERE case_id = $1 ORDER BY seq",
+        "SELECT seq, violation_type_id, facts, mitigating, aggravating, frame_min, frame_max, \
+         violation_group, two_year_limit, ended_on, discovered_on, fine FROM case_violations WHERE case_id = $1 ORDER BY seq",
     )
     .bind(case_id)
     .fetch_all(conn)

@@ -264,6 +264,18 @@ impl TestApp {
         split(r).await
     }
 
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("PUT");
+        split(r).await
+    }
+
     pub async fn delete(&self, token: &str, path: &str) -> (u16, Value) {
         let r = self
             .http

@@ -58,6 +58,7 @@ impl App {
             )
             .await?;
         }
+        self.load_reference_data().await?;
         if qltt_store::users::count(self.db.pool()).await? > 0 {
             return Ok(Bootstrap {
                 admin_created: false,
@@ -87,6 +88,23 @@ impl App {
             admin_created: true,
             generated_password: generated,
         })
+    }
+
+    /// The law's reference data every start brings up to date: the violation catalogue of this
+    /// release and the statutory holidays of this year and the next (each year seeded once).
+    pub async fn load_reference_data(&self) -> AppResult<()> {
+        use chrono::Datelike;
+        let sync = self.sync_violation_catalogue().await?;
+        if sync.inserted + sync.updated > 0 {
+            tracing::info!(
+                inserted = sync.inserted,
+                updated = sync.updated,
+                "violation catalogue updated"
+            );
+        }
+        let year = qltt_domain::format::legal_day(self.now()).year();
+        self.seed_calendar(&[year, year + 1]).await?;
+        Ok(())
     }
 
     /// Operator bootstrap: `qltt user create`.

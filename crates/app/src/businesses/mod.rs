@@ -1,6 +1,8 @@
 //! Use cases of the business register: register, correct (with history), find, import.
 
 pub mod import;
+pub mod merge;
+pub mod timeline;
 
 use qltt_domain::DomainError;
 use qltt_domain::business::{
@@ -82,6 +84,9 @@ pub struct Business {
     pub row: BusinessRow,
     pub unit_name: String,
     pub kind_label: String,
+    /// For a merged record: the live record it now stands for (the end of its chain of merges).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survivor_id: Option<String>,
 }
 
 /// One change in a business's history: who, when, which fields from what to what.
@@ -244,10 +249,15 @@ impl App {
         let kind_label = BusinessKind::parse(&row.kind)
             .map(|k| k.label().to_string())
             .unwrap_or_default();
+        let survivor_id = match &row.merged_into {
+            Some(_) => businesses::survivor_of(self.db.pool(), &row.id).await?,
+            None => None,
+        };
         Ok(Business {
             row,
             unit_name,
             kind_label,
+            survivor_id,
         })
     }
 
@@ -453,7 +463,7 @@ impl App {
     }
 }
 
-fn stale(current: &BusinessRow) -> AppError {
+pub(crate) fn stale(current: &BusinessRow) -> AppError {
     AppError::new(
         ErrorKind::Conflict,
         "business.version_conflict",

@@ -75,6 +75,14 @@ pub enum Permission {
     ViewBusinesses,
     /// Register businesses and correct their records.
     ManageBusinesses,
+    /// Edit the working-day calendar (holidays, days off, make-up working days).
+    ManageCalendar,
+    /// See the cases (vụ việc) of one's scope.
+    ViewCases,
+    /// Open cases and take the steps of the procedure (competence is checked per step).
+    HandleCases,
+    /// Record payments of fines (the accountant's desk, besides the case handlers).
+    RecordPayments,
 }
 
 impl Role {
@@ -92,6 +100,18 @@ impl Role {
             ManageBusinesses => matches!(
                 self,
                 Admin | UnitHead | DeputyUnitHead | TeamLeader | Inspector | Clerk
+            ),
+            ManageCalendar => matches!(self, Admin),
+            // Warehouse, finance and HR desks see cases too: exhibits, payments and staffing
+            // follow them.
+            ViewCases => true,
+            HandleCases => matches!(
+                self,
+                Admin | UnitHead | DeputyUnitHead | TeamLeader | Inspector
+            ),
+            RecordPayments => matches!(
+                self,
+                Admin | UnitHead | DeputyUnitHead | TeamLeader | Inspector | Accountant
             ),
         }
     }

@@ -88,8 +88,12 @@ CREATE TABLE case_violations (
     facts              TEXT NOT NULL,
     mitigating         TEXT NOT NULL,     -- JSON array of strings
     aggravating        TEXT NOT NULL,
-    frame_min          INTEGER NOT NULL,  -- the offender's frame (organisation: doubled)
+    frame_min          INTEGER NOT NULL,  -- the frame as written in the decree (individual)
     frame_max          INTEGER NOT NULL,
+    violation_group    TEXT NOT NULL,
+    two_year_limit     INTEGER NOT NULL,  -- 1 when the 2-year limitation applies (LHAV Art. 6(1)(a))
+    ended_on           TEXT,              -- a finished act's end; null = ongoing when discovered
+    discovered_on      TEXT NOT NULL,
     fine               INTEGER,           -- set by the sanction decision
     UNIQUE (case_id, seq)
 );

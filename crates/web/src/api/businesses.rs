@@ -2,6 +2,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use qltt_app::businesses::import::ImportReport;
+use qltt_app::businesses::merge::MergeInput;
 use qltt_app::businesses::{Business, BusinessInput, BusinessPatch, HistoryEntry};
 use serde::Deserialize;
 
@@ -89,6 +90,25 @@ pub async fn history(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
     Ok(Json(state.app.business_history(&actor, &id).await?))
+}
+
+/// Merges the duplicate record `id` into the record `into`, which stays: it keeps its values and
+/// takes from the duplicate only the fields it lacks. The duplicate is kept, marked with
+/// `merged_into` (its GET still answers, with `survivor_id`), and leaves lists and search. Both
+/// must be in the caller's scope (404 otherwise); merging into itself, into a merged record, a
+/// merged record, or two records with different tax codes is refused (422).
+#[utoipa::path(operation_id = "businesses_merge", post, path = "/api/v1/businesses/{id}/merge",
+    params(("id" = String, Path, description = "the duplicate")), request_body = MergeInput,
+    responses((status = 200, body = Business, description = "the survivor after the merge"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn merge(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MergeInput>,
+) -> ApiResult<Json<Business>> {
+    Ok(Json(
+        state.app.merge_business(&actor, &id, &input.into).await?,
+    ))
 }
 
 /// Imports businesses from a CSV file (UTF-8, header row) or an XLSX workbook (its first

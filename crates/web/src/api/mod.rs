@@ -2,11 +2,14 @@
 
 pub mod audit;
 pub mod businesses;
+pub mod calendar;
 pub mod health;
+pub mod law;
 pub mod session;
 pub mod tokens;
 pub mod units;
 pub mod users;
+pub mod violation_types;
 
 use axum::Router;
 use axum::http::{Method, Uri};
@@ -29,6 +32,9 @@ use crate::error::ApiError;
         users::list, users::create, users::get_one, users::deactivate, users::reactivate,
         tokens::list, tokens::create, tokens::revoke,
         audit::list,
+        calendar::year, calendar::set_day, calendar::clear_day,
+        law::fine, law::deadlines,
+        violation_types::list, violation_types::get_one,
         businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history, businesses::import,
     ),
     components(schemas(crate::error::ErrorBody)),
@@ -66,6 +72,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}", axum::routing::delete(tokens::revoke))
         .route("/audit", get(audit::list))
+        .route("/calendar/{year}", get(calendar::year))
+        .route(
+            "/calendar/days/{date}",
+            axum::routing::put(calendar::set_day).delete(calendar::clear_day),
+        )
+        .route("/law/fine", post(law::fine))
+        .route("/law/deadlines", post(law::deadlines))
+        .route("/violation-types", get(violation_types::list))
+        .route("/violation-types/{id}", get(violation_types::get_one))
         .route(
             "/businesses",
             get(businesses::list).post(businesses::create),

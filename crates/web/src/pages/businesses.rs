@@ -2,17 +2,20 @@
 //! merge a duplicate.
 
 pub mod import;
+pub mod merge;
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use qltt_app::businesses::{Business, BusinessInput, BusinessPatch};
+use qltt_app::businesses::timeline::address_timeline;
+use qltt_app::businesses::{Business, BusinessInput, BusinessPatch, HistoryEntry};
 use qltt_app::{Actor, AppError};
 use qltt_domain::business::BusinessKind;
 use qltt_domain::format::{format_date, format_instant, parse_date};
 use qltt_domain::officer::Permission;
+use qltt_store::businesses::BusinessRow;
 use qltt_store::parse_ts;
 use serde::Deserialize;
 
@@ -306,6 +309,14 @@ fn show(v: &serde_json::Value) -> String {
     }
 }
 
+/// One address in the business's timeline, newest first.
+pub struct AddressLine {
+    pub since: String,
+    pub address: String,
+    pub how: String,
+    pub current: bool,
+}
+
 #[derive(Template)]
 #[template(path = "business.html")]
 struct DetailPage {
@@ -313,12 +324,52 @@ struct DetailPage {
     b: Business,
     registration_date: String,
     history: Vec<HistoryLine>,
+    addresses: Vec<AddressLine>,
+    /// For a merged record: the live record it stands for now (id, name).
+    survivor: Option<(String, String)>,
+    /// Records merged into this one.
+    duplicates: Vec<BusinessRow>,
     can_manage: bool,
 }
 
 #[derive(Deserialize)]
 pub struct DetailQuery {
     saved: Option<String>,
+    merged: Option<String>,
+}
+
+/// What an audit event did, in words, and the field changes to list under it.
+fn describe(h: &HistoryEntry) -> (String, Vec<(String, String, String)>) {
+    let changes = |m: &serde_json::Value| -> Vec<(String, String, String)> {
+        m.as_object()
+            .map(|m| {
+                m.iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "search_text" | "imported"))
+                    .map(|(k, v)| (field_label(k).to_string(), show(&v["from"]), show(&v["to"])))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let name = |who: &str| show(&h.changes[who]["name"]);
+    match h.action.as_str() {
+        "business.create" if h.changes["imported"] == serde_json::Value::Bool(true) => {
+            ("Đăng ký vào sổ (nhập từ tệp)".into(), Vec::new())
+        }
+        "business.create" => ("Đăng ký vào sổ".into(), Vec::new()),
+        "business.update" if h.changes["imported"] == serde_json::Value::Bool(true) => {
+            ("Cập nhật (nhập từ tệp)".into(), changes(&h.changes))
+        }
+        "business.update" => ("Cập nhật".into(), changes(&h.changes)),
+        "business.merge" => (
+            format!("Gộp vào hồ sơ “{}” (hồ sơ trùng)", name("survivor")),
+            Vec::new(),
+        ),
+        "business.merge_in" => (
+            format!("Nhận gộp hồ sơ trùng “{}”", name("duplicate")),
+            changes(&h.changes["filled"]),
+        ),
+        other => (other.to_string(), Vec::new()),
+    }
 }
 
 pub async fn detail(
@@ -331,27 +382,43 @@ pub async fn detail(
     let mut layout = Layout::for_actor(app, &actor, "Cơ sở kinh doanh", "/businesses").await;
     let result: Result<DetailPage, AppError> = async {
         let b = app.business(&actor, &id).await?;
+        let entries = app.business_history(&actor, &id).await?;
         let mut history = Vec::new();
-        for h in app.business_history(&actor, &id).await? {
-            let changes = match (h.action.as_str(), h.changes.as_object()) {
-                ("business.update", Some(m)) => m
-                    .iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "search_text" | "imported"))
-                    .map(|(k, v)| (field_label(k).to_string(), show(&v["from"]), show(&v["to"])))
-                    .collect(),
-                _ => Vec::new(),
-            };
+        for h in &entries {
+            let (action, changes) = describe(h);
             history.push(HistoryLine {
-                at: parse_ts(&h.at).map(format_instant).unwrap_or(h.at.clone()),
+                at: when(&h.at),
                 actor: app.officer_label(&h.actor_id).await?,
-                action: match h.action.as_str() {
-                    "business.create" => "Đăng ký vào sổ".into(),
-                    "business.update" => "Cập nhật".into(),
-                    other => other.to_string(),
-                },
+                action,
                 changes,
             });
         }
+        let steps = address_timeline(&entries);
+        let last = steps.len().saturating_sub(1);
+        let mut addresses = Vec::new();
+        for (i, s) in steps.into_iter().enumerate().rev() {
+            let verb = match s.action.as_str() {
+                "business.create" if i == 0 => "đăng ký",
+                "business.merge_in" => "bổ sung khi gộp hồ sơ",
+                _ => "cập nhật",
+            };
+            let source = if s.imported {
+                ", nhập từ tệp"
+            } else {
+                ""
+            };
+            addresses.push(AddressLine {
+                since: when(&s.at),
+                how: format!("{verb}{source} — {}", app.officer_label(&s.actor_id).await?),
+                address: s.address,
+                current: i == last,
+            });
+        }
+        let survivor = match &b.survivor_id {
+            Some(sid) => Some((sid.clone(), app.business(&actor, sid).await?.row.name)),
+            None => None,
+        };
+        let duplicates = app.merged_duplicates(&actor, &id).await?;
         Ok(DetailPage {
             layout: Layout::anonymous(""),
             registration_date: b
@@ -363,6 +430,9 @@ pub async fn detail(
                 .unwrap_or_default(),
             b,
             history,
+            addresses,
+            survivor,
+            duplicates,
             can_manage: actor.may(Permission::ManageBusinesses),
         })
     }
@@ -372,12 +442,21 @@ pub async fn detail(
             if q.saved.is_some() {
                 layout.flash = Some("Đã lưu.".into());
             }
+            if q.merged.is_some() {
+                layout.flash = Some("Đã gộp hồ sơ trùng vào hồ sơ này.".into());
+            }
             layout.title = p.b.row.name.clone();
             p.layout = layout;
             render(&p)
         }
         Err(e) => error_page(layout, &e),
     }
+}
+
+fn when(at: &str) -> String {
+    parse_ts(at)
+        .map(format_instant)
+        .unwrap_or_else(|_| at.to_string())
 }
 
 pub async fn edit_form(
