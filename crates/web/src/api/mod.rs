@@ -35,7 +35,7 @@ use crate::error::ApiError;
         calendar::year, calendar::set_day, calendar::clear_day,
         law::fine, law::deadlines,
         violation_types::list, violation_types::get_one,
-        businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history, businesses::import,
+        businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history, businesses::import, businesses::merge,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(businesses::get_one).patch(businesses::change),
         )
         .route("/businesses/{id}/history", get(businesses::history))
+        .route("/businesses/{id}/merge", post(businesses::merge))
         .route(
             "/businesses/import",
             post(businesses::import).layer(axum::extract::DefaultBodyLimit::max(

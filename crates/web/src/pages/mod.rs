@@ -46,6 +46,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/businesses/{id}/edit",
             get(businesses::edit_form).post(businesses::update),
         )
+        .route(
+            "/businesses/{id}/merge",
+            get(businesses::merge::form).post(businesses::merge::submit),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state, crate::csrf::guard))
         // A file upload (multipart): its handler checks the CSRF token itself.
