@@ -1,2 +1,74 @@
 //! The violation-handling case (vụ việc) as a pure state machine: states, actions, the documents
 //! each action produces and their numbering.
+//!
+//! ```text
+//! lead ──propose──▶ proposed ──decide_inspection──▶ decided ──record_inspection──▶ inspected
+//!   │                  └─reject_proposal─▶ closed
+//!   ├──decide_inspection──▶ decided            (ad-hoc inspection on signs of violation)
+//!   └──record_violation──▶ violation_recorded  (caught in the act)
+//! inspected (no violation) ──close──▶ closed
+//! inspected (violation) ──record_violation──▶ violation_recorded
+//! violation_recorded ──request_explanation──▶ awaiting_explanation ──record_explanation──▶ violation_recorded
+//! violation_recorded | awaiting_explanation ──issue_sanction──▶ sanctioned ──record_payment (full)──▶ executed ──close──▶ closed
+//!                                           ──decide_no_sanction──▶ not_sanctioned ──close──▶ closed
+//! sanctioned ──grant_instalments | postpone | order_coercion──▶ sanctioned (enforcement status)
+//! decided … awaiting_explanation ──seize──▶ (same state)    sanctioned | executed ──deliver_decision──▶ (same state)
+//! any open state but transferred ──transfer──▶ transferred ──close──▶ closed
+//! ```
+//!
+//! Only the *order* of the procedure lives here. The rules of law that refuse a step for its
+//! content (deadlines, competence, the right to explain, instalment thresholds) are in
+//! [`crate::law`] and are checked by the use case.
+
+/// A closed set of values with a stable snake_case code (API, database) and a Vietnamese label
+/// (pages). Same shape as `officer`'s `string_enum!`, kept local so this module stands alone.
+macro_rules! labelled_enum {
+    ($(#[$meta:meta])* $name:ident, $field:literal, $code:literal, $msg:literal, { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The Vietnamese name shown on pages.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Result<Self, $crate::DomainError> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| $crate::DomainError::invalid($field, $code, $msg))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub mod action;
+pub mod document;
+pub mod numbering;
+pub mod state;
+pub mod transition;
+
+#[cfg(test)]
+mod tests;
+
+pub use action::Action;
+pub use document::DocumentKind;
+pub use numbering::{DocumentNumber, FileEntry, file_numbers, parse_number, register_of};
+pub use state::{CaseState, EnforcementStatus, Origin};
+pub use transition::{CaseFacts, Transition, allowed_actions, transition};
