@@ -11,8 +11,9 @@
 //! violation_recorded ──request_explanation──▶ awaiting_explanation ──record_explanation──▶ violation_recorded
 //! violation_recorded | awaiting_explanation ──issue_sanction──▶ sanctioned ──record_payment (full)──▶ executed ──close──▶ closed
 //!                                           ──decide_no_sanction──▶ not_sanctioned ──close──▶ closed
-//! sanctioned ──grant_instalments | postpone | order_coercion──▶ sanctioned (enforcement status)
-//! decided … awaiting_explanation ──seize──▶ (same state)    sanctioned | executed ──deliver_decision──▶ (same state)
+//! sanctioned ──grant_instalments | postpone | order_coercion──▶ sanctioned (enforcement status;
+//!             these and record_payment only once the decision was delivered)
+//! decided … awaiting_explanation ──seize──▶ (same state)    sanctioned ──deliver_decision──▶ sanctioned
 //! any open state but transferred ──transfer──▶ transferred ──close──▶ closed
 //! ```
 //!

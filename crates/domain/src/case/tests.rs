@@ -8,7 +8,7 @@ use Action as A;
 use CaseState as S;
 
 /// A typical case in each state: inspected cases found a violation, a sanctioned one owes
-/// 10,000,000 đồng and has not yet received its decision, an executed one paid in full.
+/// 10,000,000 đồng and has received its decision, an executed one paid in full.
 fn typical(state: CaseState) -> CaseFacts {
     let mut f = CaseFacts::new(state);
     if matches!(
@@ -19,6 +19,7 @@ fn typical(state: CaseState) -> CaseFacts {
     }
     if matches!(state, S::Sanctioned | S::Executed) {
         f.fine_total = 10_000_000;
+        f.decision_delivered = true;
     }
     if state == S::Executed {
         f.paid_total = 10_000_000;
@@ -64,15 +65,14 @@ const EXPECTED: &[(CaseState, Action, CaseState)] = &[
         S::NotSanctioned,
     ),
     (S::AwaitingExplanation, A::Transfer, S::Transferred),
-    (S::Sanctioned, A::DeliverDecision, S::Sanctioned),
     // The full outstanding amount (the table test pays it all).
     (S::Sanctioned, A::RecordPayment, S::Executed),
     (S::Sanctioned, A::GrantInstalments, S::Sanctioned),
     (S::Sanctioned, A::Postpone, S::Sanctioned),
+    (S::Sanctioned, A::OrderCoercion, S::Sanctioned),
     (S::Sanctioned, A::Transfer, S::Transferred),
     (S::NotSanctioned, A::Close, S::Closed),
     (S::NotSanctioned, A::Transfer, S::Transferred),
-    (S::Executed, A::DeliverDecision, S::Executed),
     (S::Executed, A::Close, S::Closed),
     (S::Executed, A::Transfer, S::Transferred),
     (S::Transferred, A::Close, S::Closed),
@@ -180,10 +180,12 @@ fn the_inspection_record_comes_before_the_violation_record_under_a_decision() {
     )));
 }
 
+/// A sanction decision delivered to the offender, `paid` of `fine` paid.
 fn sanctioned(fine: i64, paid: i64) -> CaseFacts {
     let mut f = CaseFacts::new(S::Sanctioned);
     f.fine_total = fine;
     f.paid_total = paid;
+    f.decision_delivered = true;
     f
 }
 
@@ -300,13 +302,13 @@ fn only_one_payment_arrangement_is_granted() {
 #[test]
 fn coercion_needs_a_delivered_decision_that_is_not_postponed() {
     // LHAV Art. 86(1)(a): not executed voluntarily within the period counted from receipt.
-    let f = sanctioned(10_000_000, 0);
+    let mut f = sanctioned(10_000_000, 0);
+    f.decision_delivered = false;
     assert!(is_invalid_transition(&transition(
         &f,
         A::OrderCoercion,
         None
     )));
-    let mut f = f;
     f.decision_delivered = true;
     assert!(transition(&f, A::OrderCoercion, None).is_ok());
     // Missed instalments lead to coercion; a postponement or an earlier coercion do not.
@@ -320,25 +322,44 @@ fn coercion_needs_a_delivered_decision_that_is_not_postponed() {
             None
         )));
     }
+    // Remedial measures may need coercion after the fine is paid.
+    let f = sanctioned(0, 0);
+    assert!(transition(&f, A::OrderCoercion, None).is_ok());
 }
 
 #[test]
-fn a_decision_is_delivered_once_even_after_payment() {
-    let mut f = typical(S::Executed);
+fn nothing_is_paid_before_the_decision_is_delivered() {
+    // LHAV Art. 70, 73: the decision is delivered first; the 10 days run from its receipt.
+    let mut f = sanctioned(10_000_000, 0);
+    f.decision_delivered = false;
+    assert_eq!(allowed_actions(&f), vec![A::DeliverDecision, A::Transfer]);
+    for a in [
+        A::RecordPayment,
+        A::GrantInstalments,
+        A::Postpone,
+        A::OrderCoercion,
+    ] {
+        let err = transition(&f, a, Some(10_000_000)).unwrap_err();
+        assert_eq!(err.code(), "case.invalid_transition", "{a}");
+        assert!(err.to_string().contains("chưa được giao"), "{err}");
+    }
+    let t = transition(&f, A::DeliverDecision, None).unwrap();
     assert_eq!(
-        transition(&f, A::DeliverDecision, None).unwrap().to,
-        S::Executed
+        (t.to, t.documents, t.enforcement),
+        (S::Sanctioned, vec![], None)
     );
-    f.decision_delivered = true;
+}
+
+#[test]
+fn a_decision_is_delivered_once() {
+    let f = sanctioned(1, 0);
     assert!(is_invalid_transition(&transition(
         &f,
         A::DeliverDecision,
         None
     )));
-    let mut f = sanctioned(1, 0);
-    f.decision_delivered = true;
     assert!(is_invalid_transition(&transition(
-        &f,
+        &typical(S::Executed),
         A::DeliverDecision,
         None
     )));
@@ -663,18 +684,20 @@ mod walks {
     #[test]
     fn guided_walks_reach_every_state_and_action() {
         let mut seed: u64 = 0x5eed;
+        // SplitMix64: successive values are independent enough for small moduli.
         let mut next = move || {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            seed >> 33
+            seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = seed;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
         };
         let mut states = std::collections::BTreeSet::new();
         let mut actions = std::collections::BTreeSet::new();
-        for _ in 0..300 {
+        for _ in 0..2000 {
             let mut f = CaseFacts::new(S::Lead);
             states.insert(f.state);
-            for _ in 0..30 {
+            for _ in 0..40 {
                 let s = Step {
                     guided: true,
                     pick: next() as usize,

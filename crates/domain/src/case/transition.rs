@@ -55,6 +55,8 @@ pub struct Transition {
 /// fact of the case stands in the way.
 type Refusal = Option<&'static str>;
 
+const NOT_DELIVERED: &str = "quyết định xử phạt chưa được giao cho người vi phạm";
+
 /// The state the step leads to, or why it is refused. For `record_payment` the state is
 /// `Sanctioned`; the amount decides in [`transition`] whether it becomes `Executed`.
 fn target(f: &CaseFacts, action: Action) -> Result<CaseState, Refusal> {
@@ -103,13 +105,21 @@ fn target(f: &CaseFacts, action: Action) -> Result<CaseState, Refusal> {
         (S::ViolationRecorded | S::AwaitingExplanation, A::DecideNoSanction) => {
             Ok(S::NotSanctioned)
         }
-        // LHAV Art. 70: delivered once (a recorded refusal counts as delivered). The decision is
-        // in force from its signature, so it may have been paid before the delivery is recorded.
-        (S::Sanctioned | S::Executed, A::DeliverDecision) => allow(
+        // LHAV Art. 70: delivered once (a recorded refusal counts as delivered).
+        (S::Sanctioned, A::DeliverDecision) => allow(
             !f.decision_delivered,
             f.state,
             "quyết định xử phạt đã được giao",
         ),
+        // Everything about paying follows the delivery: the fine is paid as the decision says
+        // (LHAV Art. 78(1)), the 10 days run from its receipt (Art. 73), and the payment
+        // deadline and late-payment charge are counted from that date — a payment recorded
+        // before the delivery would leave them uncounted.
+        (S::Sanctioned, A::RecordPayment | A::GrantInstalments | A::Postpone)
+            if !f.decision_delivered =>
+        {
+            Err(Some(NOT_DELIVERED))
+        }
         (S::Sanctioned, A::RecordPayment) => allow(
             f.outstanding() > 0,
             S::Sanctioned,
@@ -127,10 +137,11 @@ fn target(f: &CaseFacts, action: Action) -> Result<CaseState, Refusal> {
             }
         }
         // LHAV Art. 86(1)(a): coercion when the decision is not executed voluntarily — so it must
-        // have been received; not while execution is postponed; once.
+        // have been received; not while execution is postponed; once. It may enforce remedial
+        // measures as well as the fine, so it does not need an unpaid fine.
         (S::Sanctioned, A::OrderCoercion) => {
             if !f.decision_delivered {
-                Err(Some("quyết định xử phạt chưa được giao cho người vi phạm"))
+                Err(Some(NOT_DELIVERED))
             } else if matches!(f.enforcement, E::Postponed | E::Coercion) {
                 Err(Some(
                     "quyết định đang được hoãn thi hành hoặc đã có quyết định cưỡng chế",
