@@ -162,7 +162,8 @@ fn an_inspection_that_found_a_violation_cannot_be_closed_without_the_violation_r
 #[test]
 fn an_inspected_case_without_its_finding_neither_closes_nor_records_a_violation() {
     let f = CaseFacts::new(S::Inspected);
-    assert!(is_invalid_transition(&transition(&f, A::Close, None)));
+    let err = transition(&f, A::Close, None).unwrap_err();
+    assert!(err.to_string().contains("chưa ghi kết luận"), "{err}");
     assert!(is_invalid_transition(&transition(
         &f,
         A::RecordViolation,

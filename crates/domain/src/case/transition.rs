@@ -55,6 +55,7 @@ pub struct Transition {
 /// fact of the case stands in the way.
 type Refusal = Option<&'static str>;
 
+const NO_FINDING: &str = "biên bản kiểm tra chưa ghi kết luận có hay không có vi phạm";
 const NOT_DELIVERED: &str = "quyết định xử phạt chưa được giao cho người vi phạm";
 
 /// The state the step leads to, or why it is refused. For `record_payment` the state is
@@ -78,16 +79,18 @@ fn target(f: &CaseFacts, action: Action) -> Result<CaseState, Refusal> {
         // start at violation_recorded"). Under an inspection decision the inspection record comes
         // first (it carries `violation_found`), so `decided` does not jump to the violation record.
         (S::Lead, A::RecordViolation) => Ok(S::ViolationRecorded),
-        (S::Inspected, A::RecordViolation) => allow(
-            f.violation_found == Some(true),
-            S::ViolationRecorded,
-            "biên bản kiểm tra không ghi nhận vi phạm",
-        ),
-        (S::Inspected, A::Close) => allow(
-            f.violation_found == Some(false),
-            S::Closed,
-            "biên bản kiểm tra đã ghi nhận vi phạm, cần lập biên bản vi phạm hành chính",
-        ),
+        (S::Inspected, A::RecordViolation) => match f.violation_found {
+            Some(true) => Ok(S::ViolationRecorded),
+            Some(false) => Err(Some("biên bản kiểm tra không ghi nhận vi phạm")),
+            None => Err(Some(NO_FINDING)),
+        },
+        (S::Inspected, A::Close) => match f.violation_found {
+            Some(false) => Ok(S::Closed),
+            Some(true) => Err(Some(
+                "biên bản kiểm tra đã ghi nhận vi phạm, cần lập biên bản vi phạm hành chính",
+            )),
+            None => Err(Some(NO_FINDING)),
+        },
         // LHAV Art. 61: the offender asks to explain (in writing or at a hearing) and the
         // decision waits; once the explanation is in, the case is ready for the decision again.
         (S::ViolationRecorded, A::RequestExplanation) => Ok(S::AwaitingExplanation),
