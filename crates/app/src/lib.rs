@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod businesses;
 pub mod calendar;
+pub mod cases;
 pub mod error;
 pub mod law;
 pub mod lookup;

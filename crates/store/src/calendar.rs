@@ -16,7 +16,11 @@ pub struct CalendarDayRow {
 }
 
 /// Exceptions between two dates ("YYYY-MM-DD", `from` inclusive, `to` exclusive).
-pub async fn between(pool: &AnyPool, from: &str, to: &str) -> Result<Vec<CalendarDayRow>, StoreError> {
+pub async fn between(
+    pool: &AnyPool,
+    from: &str,
+    to: &str,
+) -> Result<Vec<CalendarDayRow>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT day, kind, name, updated_at FROM calendar_days WHERE day >= $1 AND day < $2 ORDER BY day",
     )
@@ -26,7 +30,10 @@ pub async fn between(pool: &AnyPool, from: &str, to: &str) -> Result<Vec<Calenda
     .await?)
 }
 
-pub async fn get_in(conn: &mut AnyConnection, day: &str) -> Result<Option<CalendarDayRow>, StoreError> {
+pub async fn get_in(
+    conn: &mut AnyConnection,
+    day: &str,
+) -> Result<Option<CalendarDayRow>, StoreError> {
     Ok(
         sqlx::query_as("SELECT day, kind, name, updated_at FROM calendar_days WHERE day = $1")
             .bind(day)

@@ -162,10 +162,11 @@ pub async fn append_step(
     actor_id: &str,
     payload: &str,
 ) -> Result<i64, StoreError> {
-    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_steps WHERE case_id = $1")
-        .bind(case_id)
-        .fetch_one(tx.conn())
-        .await?;
+    let seq: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_steps WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_one(tx.conn())
+            .await?;
     let now = ts(tx.now());
     sqlx::query(
         "INSERT INTO case_steps (id, case_id, seq, action, from_state, to_state, actor_id, at, payload) \
@@ -267,7 +268,12 @@ pub async fn violations_in(
     .await?)
 }
 
-pub async fn set_fine(tx: &mut WriteTx, case_id: &str, seq: i64, fine: i64) -> Result<(), StoreError> {
+pub async fn set_fine(
+    tx: &mut WriteTx,
+    case_id: &str,
+    seq: i64,
+    fine: i64,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE case_violations SET fine = $1 WHERE case_id = $2 AND seq = $3")
         .bind(fine)
         .bind(case_id)

@@ -25,8 +25,7 @@ pub struct DocumentRow {
     pub created_at: String,
 }
 
-const COLUMNS: &str =
-    "id, case_id, unit_id, kind, register, year, seq, number, issued_on, status, content, created_by, created_at";
+const COLUMNS: &str = "id, case_id, unit_id, kind, register, year, seq, number, issued_on, status, content, created_by, created_at";
 
 /// Takes the next number of a register. Must run inside the transaction that stores the document.
 pub async fn next_seq(

@@ -37,7 +37,10 @@ pub async fn get(pool: &AnyPool, id: &str) -> Result<Option<ViolationTypeRow>, S
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
 }
 
-pub async fn get_in(conn: &mut AnyConnection, id: &str) -> Result<Option<ViolationTypeRow>, StoreError> {
+pub async fn get_in(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<ViolationTypeRow>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM violation_types WHERE id = $1");
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
 }
@@ -53,7 +56,11 @@ pub async fn in_force_in(
         "SELECT {COLUMNS} FROM violation_types WHERE code = $1 AND effective_from <= $2 \
          AND (effective_to IS NULL OR effective_to > $2) ORDER BY effective_from DESC LIMIT 1"
     );
-    Ok(sqlx::query_as(&sql).bind(code).bind(on).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(code)
+        .bind(on)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// Current versions whose folded text contains every folded word, by code.
@@ -87,9 +94,12 @@ pub async fn count(pool: &AnyPool) -> Result<i64, StoreError> {
 }
 
 /// Inserts a version, or rewrites it when the seed file corrected it. Returns what happened.
-pub async fn upsert(conn: &mut AnyConnection, row: &ViolationTypeRow) -> Result<Upsert, StoreError> {
+pub async fn upsert(
+    conn: &mut AnyConnection,
+    row: &ViolationTypeRow,
+) -> Result<Upsert, StoreError> {
     match get_in(conn, &row.id).await? {
-        Some(existing) if &existing == row => return Ok(Upsert::Unchanged),
+        Some(existing) if &existing == row => Ok(Upsert::Unchanged),
         Some(_) => {
             sqlx::query(
                 "UPDATE violation_types SET code = $2, decree = $3, article = $4, clause = $5, \

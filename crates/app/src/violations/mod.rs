@@ -69,16 +69,28 @@ pub fn parse_seed(text: &str) -> Result<Vec<ViolationTypeRow>, String> {
         let line = i + 2;
         let r = record.map_err(|e| format!("violation_types.csv line {line}: {e}"))?;
         if r.fine_min < 0 || r.fine_min > r.fine_max {
-            return Err(format!("violation_types.csv line {line}: fine frame {}–{}", r.fine_min, r.fine_max));
+            return Err(format!(
+                "violation_types.csv line {line}: fine frame {}–{}",
+                r.fine_min, r.fine_max
+            ));
         }
         if !GROUPS.iter().any(|(g, _)| *g == r.group) {
-            return Err(format!("violation_types.csv line {line}: unknown group {:?}", r.group));
+            return Err(format!(
+                "violation_types.csv line {line}: unknown group {:?}",
+                r.group
+            ));
         }
         if !(r.limitation_years == 1 || r.limitation_years == 2) {
-            return Err(format!("violation_types.csv line {line}: limitation {}", r.limitation_years));
+            return Err(format!(
+                "violation_types.csv line {line}: limitation {}",
+                r.limitation_years
+            ));
         }
         if qltt_domain::format::parse_date(&r.effective_from).is_none() {
-            return Err(format!("violation_types.csv line {line}: effective_from {:?}", r.effective_from));
+            return Err(format!(
+                "violation_types.csv line {line}: effective_from {:?}",
+                r.effective_from
+            ));
         }
         let search_text = fold(&format!(
             "{} {} điều {} khoản {} {}",
@@ -180,13 +192,13 @@ impl App {
             .map(str::to_string)
             .collect();
         let group = group.filter(|g| !g.is_empty());
-        if let Some(g) = group {
-            if !GROUPS.iter().any(|(k, _)| *k == g) {
-                return Err(AppError::bad_input(
-                    "violation_type.invalid_group",
-                    "Nhóm hành vi không hợp lệ.",
-                ));
-            }
+        if let Some(g) = group
+            && !GROUPS.iter().any(|(k, _)| *k == g)
+        {
+            return Err(AppError::bad_input(
+                "violation_type.invalid_group",
+                "Nhóm hành vi không hợp lệ.",
+            ));
         }
         Ok(violation_types::search(self.db.pool(), &words, group, limit.clamp(1, 200)).await?)
     }
@@ -200,6 +212,7 @@ impl App {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

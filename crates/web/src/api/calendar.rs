@@ -25,9 +25,9 @@ pub async fn year(
     Authed(actor): Authed,
     Path(year): Path<String>,
 ) -> ApiResult<Json<CalendarYear>> {
-    let year: i32 = year.parse().map_err(|_| {
-        qltt_app::AppError::bad_input("calendar.invalid_year", "Năm không hợp lệ.")
-    })?;
+    let year: i32 = year
+        .parse()
+        .map_err(|_| qltt_app::AppError::bad_input("calendar.invalid_year", "Năm không hợp lệ."))?;
     let days = state.app.calendar_year(&actor, year).await?;
     Ok(Json(CalendarYear { year, days }))
 }

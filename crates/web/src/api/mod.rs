@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod businesses;
 pub mod calendar;
+pub mod cases;
 pub mod health;
 pub mod law;
 pub mod session;
@@ -34,6 +35,7 @@ use crate::error::ApiError;
         audit::list,
         calendar::year, calendar::set_day, calendar::clear_day,
         law::fine, law::deadlines,
+        cases::list, cases::create, cases::get_one, cases::act, cases::steps, cases::document, cases::queues, cases::events,
         violation_types::list, violation_types::get_one,
         businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history, businesses::import, businesses::merge,
     ),
@@ -78,6 +80,13 @@ pub fn router(state: AppState) -> Router<AppState> {
             axum::routing::put(calendar::set_day).delete(calendar::clear_day),
         )
         .route("/law/fine", post(law::fine))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/{id}", get(cases::get_one))
+        .route("/cases/{id}/actions/{action}", post(cases::act))
+        .route("/cases/{id}/steps", get(cases::steps))
+        .route("/documents/{id}", get(cases::document))
+        .route("/queues", get(cases::queues))
+        .route("/events", get(cases::events))
         .route("/law/deadlines", post(law::deadlines))
         .route("/violation-types", get(violation_types::list))
         .route("/violation-types/{id}", get(violation_types::get_one))

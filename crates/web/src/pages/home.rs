@@ -26,6 +26,8 @@ struct HomePage {
     units_in_scope: usize,
     officers_in_scope: i64,
     merged_in: Vec<String>,
+    /// The work queues fragment (also served alone at `/queues` for live refresh).
+    queues_html: String,
 }
 
 pub async fn home(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
@@ -64,6 +66,13 @@ pub async fn home(State(state): State<AppState>, PageActor(actor): PageActor) ->
             units_in_scope: scope.iter().filter(|u| u.active()).count(),
             officers_in_scope,
             merged_in,
+            queues_html: {
+                use askama::Template;
+                let q = app.work_queues(&actor).await?;
+                super::cases::queues::fragment(&q)
+                    .render()
+                    .map_err(qltt_app::AppError::internal)?
+            },
         })
     }
     .await;

@@ -53,6 +53,11 @@ impl Layout {
                 active: false,
             },
             NavItem {
+                href: "/cases",
+                label: "Vụ việc",
+                active: false,
+            },
+            NavItem {
                 href: "/businesses",
                 label: "Cơ sở kinh doanh",
                 active: false,

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod businesses;
+pub mod cases;
 pub mod home;
 pub mod layout;
 pub mod login;
@@ -50,6 +51,11 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/businesses/{id}/merge",
             get(businesses::merge::form).post(businesses::merge::submit),
         )
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/new", get(cases::new_form))
+        .route("/cases/{id}", get(cases::detail))
+        .route("/queues", get(cases::queues::queues))
+        .route("/events", get(cases::queues::events))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state, crate::csrf::guard))
         // A file upload (multipart): its handler checks the CSRF token itself.

@@ -1,0 +1,112 @@
+//! Work queues (hàng việc) of an officer and their team: what is due within 2 days, what is
+//! overdue, what awaits the officer's signature, what awaits the offender's explanation, and
+//! fines unpaid past their due date. All read inside the officer's scope, in the query.
+
+use chrono::Duration;
+use qltt_domain::case::CaseState;
+use qltt_domain::format::legal_day;
+use qltt_domain::officer::{Permission, Role};
+use qltt_store::cases::{self, CaseRow, DeadlineRow};
+use serde::Serialize;
+
+use super::deadline_label;
+use crate::{Actor, App, AppResult};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QueueItem {
+    pub case_id: String,
+    pub summary: String,
+    pub state: String,
+    pub state_label: String,
+    /// The deadline this item is about, when it is one.
+    pub deadline_kind: Option<String>,
+    pub deadline_label: Option<String>,
+    pub due_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Queues {
+    pub today: String,
+    pub due_soon: Vec<QueueItem>,
+    pub overdue: Vec<QueueItem>,
+    pub awaiting_signature: Vec<QueueItem>,
+    pub awaiting_explanation: Vec<QueueItem>,
+    pub unpaid_past_due: Vec<QueueItem>,
+}
+
+/// Each queue shows at most this many items (the list pages page through the rest).
+const QUEUE_LIMIT: i64 = 50;
+
+fn item(row: &CaseRow, d: Option<&DeadlineRow>) -> QueueItem {
+    QueueItem {
+        case_id: row.id.clone(),
+        summary: row.summary.clone(),
+        state: row.state.clone(),
+        state_label: CaseState::parse(&row.state)
+            .map(|s| s.label().to_string())
+            .unwrap_or_default(),
+        deadline_kind: d.map(|d| d.kind.clone()),
+        deadline_label: d.map(|d| deadline_label(&d.kind).to_string()),
+        due_on: d.map(|d| d.due_on.clone()),
+    }
+}
+
+impl App {
+    pub async fn work_queues(&self, actor: &Actor) -> AppResult<Queues> {
+        actor.require(Permission::ViewCases)?;
+        let pool = self.db.pool();
+        let today = legal_day(self.now());
+        let soon = today + Duration::days(2);
+        let today_s = today.format("%Y-%m-%d").to_string();
+        let soon_s = soon.format("%Y-%m-%d").to_string();
+        let mut q = Queues {
+            today: today_s.clone(),
+            ..Queues::default()
+        };
+        let open = cases::open_deadlines(pool, &actor.unit_id, &soon_s, QUEUE_LIMIT * 4).await?;
+        for d in &open {
+            let Some(row) = cases::get(pool, &d.case_id).await? else {
+                continue;
+            };
+            let it = item(&row, Some(d));
+            if d.due_on < today_s {
+                if d.kind == "payment" {
+                    q.unpaid_past_due.push(it.clone());
+                }
+                q.overdue.push(it);
+            } else {
+                q.due_soon.push(it);
+            }
+        }
+        q.overdue.truncate(QUEUE_LIMIT as usize);
+        q.due_soon.truncate(QUEUE_LIMIT as usize);
+        for row in cases::list(
+            pool,
+            &actor.unit_id,
+            Some("awaiting_explanation"),
+            None,
+            None,
+            QUEUE_LIMIT,
+        )
+        .await?
+        {
+            q.awaiting_explanation.push(item(&row, None));
+        }
+        // What waits for a leader's signature: proposals (inspection decision) and violation
+        // records (sanction decision).
+        let signs = actor
+            .roles
+            .iter()
+            .any(|r| matches!(r, Role::UnitHead | Role::DeputyUnitHead | Role::TeamLeader));
+        if signs {
+            for state in ["proposed", "violation_recorded"] {
+                for row in
+                    cases::list(pool, &actor.unit_id, Some(state), None, None, QUEUE_LIMIT).await?
+                {
+                    q.awaiting_signature.push(item(&row, None));
+                }
+            }
+        }
+        Ok(q)
+    }
+}

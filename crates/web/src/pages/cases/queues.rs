@@ -1,0 +1,75 @@
+//! The officer's work queues on the home page, refreshed live: the page listens to
+//! `/events` (server-sent events for cases in scope) and reloads the queues fragment.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::sse::{KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use qltt_app::cases::queues::{QueueItem, Queues};
+use qltt_domain::format::{format_date, parse_date};
+
+use crate::AppState;
+use crate::pages::{PageActor, render};
+
+pub struct QueueView {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub items: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "queues.html")]
+pub struct QueuesFragment {
+    pub queues: Vec<QueueView>,
+}
+
+fn view(key: &'static str, title: &'static str, items: &[QueueItem]) -> QueueView {
+    QueueView {
+        key,
+        title,
+        items: items
+            .iter()
+            .map(|i| {
+                let due = match (&i.deadline_label, &i.due_on) {
+                    (Some(l), Some(d)) => format!(
+                        "{l}: {}",
+                        parse_date(d).map(format_date).unwrap_or_else(|| d.clone())
+                    ),
+                    _ => i.state_label.clone(),
+                };
+                (i.case_id.clone(), i.summary.clone(), due)
+            })
+            .collect(),
+    }
+}
+
+pub fn fragment(q: &Queues) -> QueuesFragment {
+    QueuesFragment {
+        queues: vec![
+            view("overdue", "Quá hạn", &q.overdue),
+            view("due_soon", "Đến hạn trong 2 ngày", &q.due_soon),
+            view("awaiting_signature", "Chờ tôi ký", &q.awaiting_signature),
+            view(
+                "awaiting_explanation",
+                "Chờ giải trình",
+                &q.awaiting_explanation,
+            ),
+            view("unpaid_past_due", "Quá hạn nộp phạt", &q.unpaid_past_due),
+        ],
+    }
+}
+
+/// `GET /queues`: the fragment alone (htmx swaps it in when an event arrives).
+pub async fn queues(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+    match state.app.work_queues(&actor).await {
+        Ok(q) => render(&fragment(&q)),
+        Err(e) => (crate::error::status_of(e.kind), e.message).into_response(),
+    }
+}
+
+/// `GET /events`: the page session's event stream (the API's, for the cookie).
+pub async fn events(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+    Sse::new(crate::api::cases::event_stream(state, actor))
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
