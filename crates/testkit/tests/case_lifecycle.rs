@@ -117,7 +117,7 @@ async fn whole_procedure(t: TestApp) {
         &ksv,
         &c,
         "record_violation",
-        violation_body("D98-15-6", Value::Null),
+        violation_body("D98-15-1-e", Value::Null),
     )
     .await;
     assert_eq!(s, 200, "{c}");
@@ -129,11 +129,11 @@ async fn whole_procedure(t: TestApp) {
     assert_eq!(deadline(&c, "explanation")["due_on"], "2026-03-12");
 
     // The inspector's competence is below 15M (Decree 189/2025): refused, goes up to the leader.
-    let sanction = json!({"issued_on": "2026-03-05", "fines": [{"violation_type_id": "D98-15-6", "amount": 15000000}], "additional_penalties": ["Tịch thu tang vật"], "remedial_measures": []});
+    let sanction = json!({"issued_on": "2026-03-05", "fines": [{"violation_type_id": "D98-15-1-e", "amount": 15000000}], "additional_penalties": ["Tịch thu tang vật"], "remedial_measures": []});
     let (s, b) = act(&t, &ksv, &c, "issue_sanction", sanction.clone()).await;
     assert_eq!((s, code(&b)), (422, "law.competence_exceeded"), "{b}");
     // A fine outside what the circumstances allow is refused.
-    let (s, b) = act(&t, &leader, &c, "issue_sanction", json!({"issued_on": "2026-03-05", "fines": [{"violation_type_id": "D98-15-6", "amount": 19000000, "reason": "x"}]})).await;
+    let (s, b) = act(&t, &leader, &c, "issue_sanction", json!({"issued_on": "2026-03-05", "fines": [{"violation_type_id": "D98-15-1-e", "amount": 19000000, "reason": "x"}]})).await;
     assert_eq!((s, code(&b)), (422, "law.fine_out_of_range"), "{b}");
     let (s, b) = act(
         &t,
@@ -273,7 +273,7 @@ async fn law_refusals(t: TestApp) {
         &ksv,
         &c,
         "record_violation",
-        violation_body("D98-15-1", json!("2024-01-10")),
+        violation_body("D98-15-1-a", json!("2024-01-10")),
     )
     .await;
     assert_eq!((s, code(&b)), (422, "law.limitation_expired"), "{b}");
@@ -286,12 +286,12 @@ async fn law_refusals(t: TestApp) {
     )
     .await;
     assert_eq!((s, code(&b)), (400, "case.unknown_violation_type"), "{b}");
-    let mut refused_without_witness = violation_body("D98-15-1", Value::Null);
+    let mut refused_without_witness = violation_body("D98-15-1-a", Value::Null);
     refused_without_witness["refused_to_sign"] = json!(true);
     refused_without_witness["witnesses"] = json!([]);
     let (s, b) = act(&t, &ksv, &c, "record_violation", refused_without_witness).await;
     assert_eq!((s, code(&b)), (400, "case.refusal_needs_witness"), "{b}");
-    let mut future = violation_body("D98-15-1", Value::Null);
+    let mut future = violation_body("D98-15-1-a", Value::Null);
     future["recorded_at"] = json!("2026-03-09T02:00:00Z");
     let (s, b) = act(&t, &ksv, &c, "record_violation", future).await;
     assert_eq!((s, code(&b)), (400, "case.date_in_future"), "{b}");
@@ -301,7 +301,7 @@ async fn law_refusals(t: TestApp) {
         &ksv,
         &c,
         "record_violation",
-        violation_body("D98-15-1", Value::Null),
+        violation_body("D98-15-1-a", Value::Null),
     )
     .await;
     assert_eq!(s, 200, "{c}");
@@ -310,7 +310,7 @@ async fn law_refusals(t: TestApp) {
     // Past the decision deadline, no sanction (Art. 66).
     t.clock.advance(chrono::Duration::days(10));
     let ksv = t.login("qn.ksv1").await;
-    let (s, b) = act(&t, &ksv, &c, "issue_sanction", json!({"issued_on": "2026-03-14", "fines": [{"violation_type_id": "D98-15-1", "amount": 750000}]})).await;
+    let (s, b) = act(&t, &ksv, &c, "issue_sanction", json!({"issued_on": "2026-03-14", "fines": [{"violation_type_id": "D98-15-1-a", "amount": 750000}]})).await;
     assert_eq!((s, code(&b)), (422, "law.decision_overdue"), "{b}");
     // The overdue deadline shows in the team's queue.
     let (_, q) = t.get(&ksv, "/api/v1/queues").await;
@@ -352,7 +352,7 @@ async fn scope_and_races(t: TestApp) {
         &other,
         &c,
         "record_violation",
-        violation_body("D98-15-1", Value::Null),
+        violation_body("D98-15-1-a", Value::Null),
     )
     .await;
     assert_eq!(s, 404);
@@ -379,7 +379,7 @@ async fn scope_and_races(t: TestApp) {
         &viewer,
         &c,
         "record_violation",
-        violation_body("D98-15-1", Value::Null),
+        violation_body("D98-15-1-a", Value::Null),
     )
     .await;
     assert_eq!(s, 403);
@@ -389,7 +389,7 @@ async fn scope_and_races(t: TestApp) {
         &ksv,
         &c,
         "record_violation",
-        violation_body("D98-15-1", Value::Null),
+        violation_body("D98-15-1-a", Value::Null),
     )
     .await;
     assert_eq!(s, 200, "{c}");
@@ -406,7 +406,7 @@ async fn scope_and_races(t: TestApp) {
     assert_eq!(b["error"]["details"]["case"]["state"], "violation_recorded");
 
     // Two leaders sign at the same moment: one wins, the other gets 409 and the new state.
-    let body = json!({"issued_on": "2026-03-05", "fines": [{"violation_type_id": "D98-15-1", "amount": 750000}]});
+    let body = json!({"issued_on": "2026-03-05", "fines": [{"violation_type_id": "D98-15-1-a", "amount": 750000}]});
     let (r1, r2) = tokio::join!(
         act(&t, &leader, &c, "issue_sanction", body.clone()),
         act(&t, &head, &c, "issue_sanction", body.clone()),

@@ -176,7 +176,26 @@ on_both!(
 
 async fn catalogue(t: TestApp) {
     let ksv = t.login("qn.ksv1").await;
+    // Without diacritics, any group: smuggled goods and prohibited smuggled cigarettes.
     let (s, b) = t.get(&ksv, "/api/v1/violation-types?q=nhap%20lau").await;
+    assert_eq!(s, 200, "{b}");
+    let groups: Vec<&str> = b
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["violation_group"].as_str())
+        .collect();
+    assert!(
+        groups.contains(&"smuggled") && groups.contains(&"prohibited"),
+        "{groups:?}"
+    );
+    // With diacritics, within one group.
+    let (s, b) = t
+        .get(
+            &ksv,
+            "/api/v1/violation-types?q=nh%E1%BA%ADp%20l%E1%BA%ADu&group=smuggled",
+        )
+        .await;
     assert_eq!(s, 200, "{b}");
     let items = b.as_array().unwrap();
     assert!(!items.is_empty());

@@ -2,6 +2,7 @@
 //! `--no-demo`) a demo organisation with one officer per role.
 
 pub mod demo;
+mod demo_cases;
 
 use qltt_domain::officer::{Role, Username};
 use qltt_store::units;

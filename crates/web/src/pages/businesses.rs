@@ -19,7 +19,7 @@ use qltt_store::businesses::BusinessRow;
 use qltt_store::parse_ts;
 use serde::Deserialize;
 
-use super::{Layout, PageActor, error_page, render};
+use super::{Layout, PageActor, cases, error_page, render};
 use crate::AppState;
 
 #[derive(Template)]
@@ -330,6 +330,10 @@ struct DetailPage {
     /// Records merged into this one.
     duplicates: Vec<BusinessRow>,
     can_manage: bool,
+    /// The business's cases over time (inspections, violations, decisions): id, summary, state,
+    /// opened on.
+    cases: Vec<cases::Row>,
+    can_open_case: bool,
 }
 
 #[derive(Deserialize)]
@@ -419,7 +423,10 @@ pub async fn detail(
             None => None,
         };
         let duplicates = app.merged_duplicates(&actor, &id).await?;
+        let case_page = app.list_cases(&actor, None, Some(&id), None, 100).await?;
         Ok(DetailPage {
+            cases: case_page.items.iter().map(cases::row).collect(),
+            can_open_case: actor.may(Permission::HandleCases),
             layout: Layout::anonymous(""),
             registration_date: b
                 .row

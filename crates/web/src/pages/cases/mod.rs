@@ -29,7 +29,7 @@ fn day_text(raw: &str) -> String {
         .unwrap_or_else(|| raw.to_string())
 }
 
-fn money(v: i64) -> String {
+pub fn money(v: i64) -> String {
     Vnd(v).to_string()
 }
 
@@ -60,7 +60,7 @@ pub struct ListQuery {
     cursor: Option<String>,
 }
 
-fn row(c: &Case) -> Row {
+pub fn row(c: &Case) -> Row {
     let next_due = c
         .deadlines
         .iter()
@@ -229,6 +229,10 @@ struct DetailPage {
     unit_name: String,
     origin_label: String,
     deadlines: Vec<DeadlineRow>,
+    /// number, title, date (dd/mm/yyyy)
+    documents: Vec<(String, String, String)>,
+    /// code, facts, fine (formatted, empty before the decision)
+    violations: Vec<(String, String, String)>,
     steps: Vec<StepView>,
     forms: Vec<StepForm>,
     fine_total: String,
@@ -364,8 +368,30 @@ pub async fn detail(
     let origin_label = Origin::parse(&c.row.origin)
         .map(|o| o.label().to_string())
         .unwrap_or_default();
+    let documents = c
+        .documents
+        .iter()
+        .map(|d| (d.number.clone(), d.label.clone(), day_text(&d.issued_on)))
+        .collect();
+    let violations = c
+        .violations
+        .iter()
+        .map(|v| {
+            (
+                v.violation_type_id
+                    .split('@')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                v.facts.clone(),
+                v.fine.map(money).unwrap_or_default(),
+            )
+        })
+        .collect();
     render(&DetailPage {
         layout,
+        documents,
+        violations,
         business,
         unit_name,
         origin_label,
