@@ -61,6 +61,9 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Restore a backup into an empty data folder and verify it.
     Restore { file: PathBuf },
+    /// Benchmarks of issue 4 on fresh databases, each beside a baseline of the same run.
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
 }
 
 impl Default for Command {

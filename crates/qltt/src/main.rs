@@ -1,6 +1,7 @@
 //! `qltt`: the one binary. Serves the product (the default), and the operator's commands.
 
 mod backup;
+mod bench;
 mod cli;
 
 use std::io::Read;
@@ -156,6 +157,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Backup { file } => backup::backup(&cli.global, &file).await,
         Command::Restore { file } => backup::restore(&cli.global, &file).await,
+        Command::Bench(cmd) => bench::run(cmd).await,
     }
 }
 
