@@ -198,6 +198,9 @@ async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .map_err(|e| anyhow::anyhow!("{} ({})", e.message, e.code))?;
         if !logins.is_empty() {
+            app.load_demo_cases()
+                .await
+                .map_err(|e| anyhow::anyhow!("{} ({})", e.message, e.code))?;
             println!(
                 "Dữ liệu mẫu đã nạp. Tài khoản mẫu (mật khẩu: {}):",
                 qltt_app::bootstrap::demo::DEMO_PASSWORD

@@ -159,3 +159,61 @@ async fn live_events(t: TestApp) {
     );
 }
 on_both!(live_events_reach_only_officers_in_scope, live_events);
+
+async fn calendar_page(t: TestApp) {
+    let admin = page_client();
+    let csrf = t.page_login(&admin, "admin").await;
+    let (s, page) = html(&admin, &t, "/calendar?year=2026").await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("17/02/2026") && page.contains("Tết"),
+        "statutory days are listed"
+    );
+    let r = admin
+        .post(t.url("/calendar"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("op", "set"),
+            ("day", "2026-10-16"),
+            ("kind", "holiday"),
+            ("name", "Nghỉ bù (thử)"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, page) = html(&admin, &t, "/calendar?year=2026").await;
+    assert!(page.contains("16/10/2026") && page.contains("Nghỉ bù (thử)"));
+    // A weekday cannot be a make-up working day: the page says why and keeps the year.
+    let r = admin
+        .post(t.url("/calendar"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("op", "set"),
+            ("day", "2026-10-19"),
+            ("kind", "working"),
+            ("name", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("thứ Bảy hoặc Chủ nhật"));
+    // An inspector reads the calendar but may not change it.
+    let ksv = page_client();
+    let csrf = t.page_login(&ksv, "qn.ksv1").await;
+    let (_, page) = html(&ksv, &t, "/calendar?year=2026").await;
+    assert!(page.contains("16/10/2026") && !page.contains("name=\"op\""));
+    let r = ksv
+        .post(t.url("/calendar"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("op", "clear"),
+            ("day", "2026-10-16"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+on_both!(calendar_page_lists_and_admins_edit, calendar_page);

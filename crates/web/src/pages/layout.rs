@@ -73,6 +73,11 @@ impl Layout {
                 active: false,
             },
         ];
+        nav.push(NavItem {
+            href: "/calendar",
+            label: "Lịch làm việc",
+            active: false,
+        });
         if actor.may(Permission::ViewAudit) {
             nav.push(NavItem {
                 href: "/audit",

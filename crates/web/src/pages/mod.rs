@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod businesses;
+pub mod calendar;
 pub mod cases;
 pub mod home;
 pub mod layout;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/businesses/{id}/merge",
             get(businesses::merge::form).post(businesses::merge::submit),
         )
+        .route("/calendar", get(calendar::show).post(calendar::change))
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/new", get(cases::new_form))
         .route("/cases/{id}", get(cases::detail))
