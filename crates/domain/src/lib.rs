@@ -1,6 +1,9 @@
 //! The pure core of QLTT: types and rules of law, Vietnamese formats, the audit hash. No I/O, no
 //! async, no database: everything here is a function of its inputs and is tested case by case.
 
+#[macro_use]
+mod macros;
+
 pub mod audit;
 pub mod business;
 pub mod case;

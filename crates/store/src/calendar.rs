@@ -30,6 +30,22 @@ pub async fn between(
     .await?)
 }
 
+/// [`between`] inside a write transaction (a use case must not read through the pool while it
+/// holds the write transaction: with every connection taken, it would wait for itself).
+pub async fn between_in(
+    conn: &mut AnyConnection,
+    from: &str,
+    to: &str,
+) -> Result<Vec<CalendarDayRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT day, kind, name, updated_at FROM calendar_days WHERE day >= $1 AND day < $2 ORDER BY day",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}
+
 pub async fn get_in(
     conn: &mut AnyConnection,
     day: &str,

@@ -342,6 +342,20 @@ pub async fn deadlines(pool: &AnyPool, case_id: &str) -> Result<Vec<DeadlineRow>
     .await?)
 }
 
+/// A case's deadlines, inside a write transaction.
+pub async fn deadlines_in(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Vec<DeadlineRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT case_id, unit_id, kind, due_on, basis, met_at FROM case_deadlines \
+         WHERE case_id = $1 ORDER BY due_on, kind",
+    )
+    .bind(case_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Open deadlines of cases in scope due on or before `until` ("YYYY-MM-DD"), soonest first.
 pub async fn open_deadlines(
     pool: &AnyPool,

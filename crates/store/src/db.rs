@@ -53,6 +53,11 @@ pub fn redact_url(url: &str) -> String {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time. Writers queue here, in the process, *before* taking a
+    /// pool connection: otherwise up to 8 writers each hold a connection waiting in BEGIN
+    /// IMMEDIATE while the one that has the lock cannot get a connection for a read, and they all
+    /// time out ("database is locked"; found by `qltt bench cases` at 16 clients).
+    write_gate: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 }
 
 impl Db {
@@ -89,7 +94,13 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend })
+        let write_gate = (backend == Backend::Sqlite)
+            .then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1)));
+        Ok(Db {
+            pool,
+            backend,
+            write_gate,
+        })
     }
 
     /// Opens and brings the schema up to date.
@@ -131,6 +142,15 @@ impl Db {
     /// once (BEGIN IMMEDIATE): a deferred transaction that reads first and writes later can fail
     /// with SQLITE_BUSY when another writer got in between, and no timeout helps then.
     pub async fn begin(&self, now: DateTime<Utc>) -> Result<WriteTx, StoreError> {
+        let permit = match &self.write_gate {
+            Some(gate) => Some(
+                gate.clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| StoreError::Other(e.to_string()))?,
+            ),
+            None => None,
+        };
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
@@ -140,6 +160,7 @@ impl Db {
             backend: self.backend,
             now,
             audited: 0,
+            _permit: permit,
         })
     }
 
@@ -184,6 +205,8 @@ pub struct WriteTx {
     backend: Backend,
     now: DateTime<Utc>,
     audited: usize,
+    /// Held until the transaction ends (declared last: dropped after the transaction).
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl WriteTx {

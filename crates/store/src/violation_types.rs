@@ -101,33 +101,12 @@ pub async fn upsert(
     match get_in(conn, &row.id).await? {
         Some(existing) if &existing == row => Ok(Upsert::Unchanged),
         Some(_) => {
-            sqlx::query(
-                "UPDATE violation_types SET code = $2, decree = $3, article = $4, clause = $5, \
+            let sql = "UPDATE violation_types SET code = $2, decree = $3, article = $4, clause = $5, \
                  point = $6, description = $7, fine_min = $8, fine_max = $9, violation_group = $10, \
                  limitation_years = $11, additional_penalties = $12, remedial_measures = $13, \
                  effective_from = $14, effective_to = $15, status = $16, source = $17, \
-                 search_text = $18 WHERE id = $1",
-            )
-            .bind(&row.id)
-            .bind(&row.code)
-            .bind(&row.decree)
-            .bind(&row.article)
-            .bind(&row.clause)
-            .bind(&row.point)
-            .bind(&row.description)
-            .bind(row.fine_min)
-            .bind(row.fine_max)
-            .bind(&row.violation_group)
-            .bind(row.limitation_years)
-            .bind(&row.additional_penalties)
-            .bind(&row.remedial_measures)
-            .bind(&row.effective_from)
-            .bind(&row.effective_to)
-            .bind(&row.status)
-            .bind(&row.source)
-            .bind(&row.search_text)
-            .execute(conn)
-            .await?;
+                 search_text = $18 WHERE id = $1";
+            bind_all(sqlx::query(sql), row).execute(conn).await?;
             Ok(Upsert::Updated)
         }
         None => {
@@ -135,30 +114,36 @@ pub async fn upsert(
                 "INSERT INTO violation_types ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
                  $10, $11, $12, $13, $14, $15, $16, $17, $18)"
             );
-            sqlx::query(&sql)
-                .bind(&row.id)
-                .bind(&row.code)
-                .bind(&row.decree)
-                .bind(&row.article)
-                .bind(&row.clause)
-                .bind(&row.point)
-                .bind(&row.description)
-                .bind(row.fine_min)
-                .bind(row.fine_max)
-                .bind(&row.violation_group)
-                .bind(row.limitation_years)
-                .bind(&row.additional_penalties)
-                .bind(&row.remedial_measures)
-                .bind(&row.effective_from)
-                .bind(&row.effective_to)
-                .bind(&row.status)
-                .bind(&row.source)
-                .bind(&row.search_text)
-                .execute(conn)
-                .await?;
+            bind_all(sqlx::query(&sql), row).execute(conn).await?;
             Ok(Upsert::Inserted)
         }
     }
+}
+
+/// Binds every column of `row` as `$1…$18` in the order of [`COLUMNS`] (both statements of
+/// [`upsert`] use that numbering).
+fn bind_all<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    row: &'q ViolationTypeRow,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(&row.id)
+        .bind(&row.code)
+        .bind(&row.decree)
+        .bind(&row.article)
+        .bind(&row.clause)
+        .bind(&row.point)
+        .bind(&row.description)
+        .bind(row.fine_min)
+        .bind(row.fine_max)
+        .bind(&row.violation_group)
+        .bind(row.limitation_years)
+        .bind(&row.additional_penalties)
+        .bind(&row.remedial_measures)
+        .bind(&row.effective_from)
+        .bind(&row.effective_to)
+        .bind(&row.status)
+        .bind(&row.source)
+        .bind(&row.search_text)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -454,3 +454,31 @@ on_both!(
     document_numbers_stay_unique_and_gapless_under_parallel_requests,
     gapless_numbers
 );
+
+/// Sixteen officers recording at once: every step succeeds (a step that read through the pool
+/// while holding its write transaction used to lock SQLite up from 8 writers on).
+async fn many_writers(t: TestApp) {
+    let ksv = t.login("qn.ksv1").await;
+    let mut cases = Vec::new();
+    for _ in 0..16 {
+        cases.push(open(&t, &ksv, "caught_in_act").await);
+    }
+    let futures = cases.iter().map(|c| {
+        let t = &t;
+        let ksv = &ksv;
+        async move {
+            act(
+                t,
+                ksv,
+                c,
+                "record_violation",
+                violation_body("D98-15-1-a", Value::Null),
+            )
+            .await
+        }
+    });
+    for (s, b) in futures_util::future::join_all(futures).await {
+        assert_eq!(s, 200, "{b}");
+    }
+}
+on_both!(sixteen_parallel_steps_all_succeed, many_writers);

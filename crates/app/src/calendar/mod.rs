@@ -21,20 +21,42 @@ fn parse_day(raw: &str) -> AppResult<NaiveDate> {
     })
 }
 
+/// The exceptions of the year before through two years after: enough for every period the law
+/// sets from that date (the longest, one year for execution).
+fn calendar_window(around: NaiveDate) -> (String, String) {
+    (
+        format!("{:04}-01-01", around.year() - 1),
+        format!("{:04}-01-01", around.year() + 3),
+    )
+}
+
+fn to_calendar(rows: Vec<CalendarDayRow>) -> WorkCalendar {
+    WorkCalendar::new(
+        rows.into_iter()
+            .filter_map(|r| Some((parse_date(&r.day)?, DayKind::parse(&r.kind).ok()?))),
+    )
+}
+
 impl App {
     /// The calendar around a date: the exceptions of the year before through two years after, enough
     /// for every period the law sets from that date (the longest, one year for execution).
     pub async fn work_calendar(&self, around: NaiveDate) -> AppResult<WorkCalendar> {
-        let from = format!("{:04}-01-01", around.year() - 1);
-        let to = format!("{:04}-01-01", around.year() + 3);
-        let rows = calendar::between(self.db.pool(), &from, &to).await?;
-        let mut days = Vec::with_capacity(rows.len());
-        for r in rows {
-            if let (Some(d), Ok(k)) = (parse_date(&r.day), DayKind::parse(&r.kind)) {
-                days.push((d, k));
-            }
-        }
-        Ok(WorkCalendar::new(days))
+        let (from, to) = calendar_window(around);
+        Ok(to_calendar(
+            calendar::between(self.db.pool(), &from, &to).await?,
+        ))
+    }
+
+    /// [`App::work_calendar`] read inside the use case's write transaction.
+    pub async fn work_calendar_in(
+        &self,
+        tx: &mut qltt_store::WriteTx,
+        around: NaiveDate,
+    ) -> AppResult<WorkCalendar> {
+        let (from, to) = calendar_window(around);
+        Ok(to_calendar(
+            calendar::between_in(tx.conn(), &from, &to).await?,
+        ))
     }
 
     pub async fn calendar_year(&self, _actor: &Actor, year: i32) -> AppResult<Vec<CalendarDayRow>> {
@@ -70,10 +92,10 @@ impl App {
             ));
         }
         let day = date.format("%Y-%m-%d").to_string();
+        let root = self.root_unit().await?;
         let mut tx = self.db.begin(self.now()).await?;
         let before = calendar::get_in(tx.conn(), &day).await?;
         calendar::put(&mut tx, &day, kind.as_str(), &name).await?;
-        let root = self.root_unit().await?;
         crate::record(
             &mut tx,
             actor,
@@ -102,13 +124,13 @@ impl App {
     pub async fn clear_calendar_day(&self, actor: &Actor, day: &str) -> AppResult<()> {
         actor.require(Permission::ManageCalendar)?;
         let day = parse_day(day)?.format("%Y-%m-%d").to_string();
+        let root = self.root_unit().await?;
         let mut tx = self.db.begin(self.now()).await?;
         let Some(before) = calendar::get_in(tx.conn(), &day).await? else {
             tx.rollback().await?;
             return Err(AppError::not_found("calendar.day_not_found"));
         };
         calendar::remove(&mut tx, &day).await?;
-        let root = self.root_unit().await?;
         crate::record(
             &mut tx,
             actor,

@@ -372,7 +372,7 @@ impl App {
                     }
                 };
                 let recorded_on = recorded_on(&data)?;
-                let cal = self.work_calendar(recorded_on).await?;
+                let cal = self.work_calendar_in(tx, recorded_on).await?;
                 let d = deadlines::compute(
                     &cal,
                     &DeadlineInput {
@@ -414,7 +414,7 @@ impl App {
                         "Cần ít nhất một tang vật, phương tiện.",
                     ));
                 }
-                let cal = self.work_calendar(i.seized_on).await?;
+                let cal = self.work_calendar_in(tx, i.seized_on).await?;
                 let due = deadlines::seizure_due(&cal, i.seized_on);
                 fx.issued_on = i.seized_on;
                 fx.set_deadlines
@@ -467,7 +467,7 @@ impl App {
                     .and_then(Value::as_u64)
                     .and_then(|d| u32::try_from(d).ok())
                     .unwrap_or(10);
-                let cal = self.work_calendar(i.delivered_on).await?;
+                let cal = self.work_calendar_in(tx, i.delivered_on).await?;
                 // LHAV Art. 73: 10 days from receiving the decision (longer if it says so).
                 let due = period::days_after(&cal, i.delivered_on, days);
                 fx.decision_delivered = 1;
@@ -496,7 +496,7 @@ impl App {
                     ));
                 }
                 let receipt_no = input::line("receipt_no", &i.receipt_no, true)?;
-                let due = cases::deadlines(self.db.pool(), &row.id)
+                let due = cases::deadlines_in(tx.conn(), &row.id)
                     .await?
                     .into_iter()
                     .find(|d| d.kind == "payment")

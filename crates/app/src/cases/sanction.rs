@@ -113,7 +113,7 @@ impl App {
                 "ended_on": a.ended_on.map(day),
             }));
         }
-        let cal = self.work_calendar(recorded_on).await?;
+        let cal = self.work_calendar_in(tx, recorded_on).await?;
         let d = deadlines::compute(
             &cal,
             &DeadlineInput {
@@ -200,7 +200,7 @@ impl App {
             .extension_approval_no
             .as_deref()
             .is_some_and(|s| !s.trim().is_empty());
-        let cal = self.work_calendar(recorded_on).await?;
+        let cal = self.work_calendar_in(tx, recorded_on).await?;
         let d = deadlines::compute(
             &cal,
             &DeadlineInput {
@@ -304,7 +304,7 @@ impl App {
         fx.fine_total = total;
         fx.issued_on = i.issued_on;
         fx.meet.extend(["decision", "explanation"]);
-        let cal = self.work_calendar(i.issued_on).await?;
+        let cal = self.work_calendar_in(tx, i.issued_on).await?;
         fx.set_deadlines.push((
             "delivery",
             deadlines::decision_delivery_due(&cal, i.issued_on),

@@ -7,36 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::DomainError;
 use crate::text::bounded;
 
-macro_rules! string_enum {
-    ($name:ident, $field:literal, $code:literal, $msg:literal, { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// The Vietnamese name shown on pages.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn parse(s: &str) -> Result<Self, DomainError> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == s)
-                    .ok_or_else(|| DomainError::invalid($field, $code, $msg))
-            }
-        }
-    };
-}
-
-string_enum!(Role, "roles", "officer.invalid_role",
+labelled_enum!(Role, "roles", "officer.invalid_role",
     "Vai trò không hợp lệ.", {
     Admin => "admin", "Quản trị hệ thống",
     UnitHead => "unit_head", "Chi cục trưởng / Thủ trưởng đơn vị",
@@ -51,7 +22,7 @@ string_enum!(Role, "roles", "officer.invalid_role",
 });
 
 // Ranks of market surveillance officers (ngạch): Kiểm soát viên thị trường, KSV chính, KSV cao cấp.
-string_enum!(Rank, "rank", "officer.invalid_rank",
+labelled_enum!(Rank, "rank", "officer.invalid_rank",
     "Ngạch không hợp lệ (ksv, ksv_chinh, ksv_cao_cap).", {
     Ksv => "ksv", "Kiểm soát viên thị trường",
     KsvChinh => "ksv_chinh", "Kiểm soát viên chính thị trường",
@@ -83,6 +54,10 @@ pub enum Permission {
     HandleCases,
     /// Record payments of fines (the accountant's desk, besides the case handlers).
     RecordPayments,
+    /// Open a commitment campaign (cam kết) for one's unit or a unit below it.
+    RunCommitmentCampaigns,
+    /// Record a business's signed commitment, or its withdrawal.
+    ManageCommitments,
 }
 
 impl Role {
@@ -112,6 +87,15 @@ impl Role {
             RecordPayments => matches!(
                 self,
                 Admin | UnitHead | DeputyUnitHead | TeamLeader | Inspector | Accountant
+            ),
+            // A campaign is a decision of the unit's leadership (a team leader for the team's
+            // area); the inspectors who visit the premises collect the signatures.
+            RunCommitmentCampaigns => {
+                matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader)
+            }
+            ManageCommitments => matches!(
+                self,
+                Admin | UnitHead | DeputyUnitHead | TeamLeader | Inspector
             ),
         }
     }
@@ -249,6 +233,23 @@ mod tests {
             assert_eq!(
                 may,
                 matches!(r, Role::Admin | Role::UnitHead | Role::HrOfficer),
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn leaders_run_commitment_campaigns_and_inspectors_collect_signatures() {
+        use Permission::{ManageCommitments, RunCommitmentCampaigns};
+        for r in Role::ALL {
+            let leader = matches!(
+                r,
+                Role::Admin | Role::UnitHead | Role::DeputyUnitHead | Role::TeamLeader
+            );
+            assert_eq!(r.grants(RunCommitmentCampaigns), leader, "{r:?}");
+            assert_eq!(
+                r.grants(ManageCommitments),
+                leader || *r == Role::Inspector,
                 "{r:?}"
             );
         }
