@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod businesses;
 pub mod calendar;
 pub mod cases;
+pub mod commitments;
 pub mod error;
 pub mod law;
 pub mod lookup;

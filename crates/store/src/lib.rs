@@ -8,6 +8,7 @@ pub mod backup;
 pub mod businesses;
 pub mod calendar;
 pub mod cases;
+pub mod commitments;
 pub mod db;
 pub mod documents;
 pub mod error;

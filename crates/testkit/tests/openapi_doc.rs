@@ -87,6 +87,10 @@ async fn document_is_valid_and_complete(t: TestApp) {
         )
         .await;
     let document = proposed["produced"][0]["id"].as_str().unwrap().to_string();
+    let (_, campaign) = t
+        .post(&admin, "/api/v1/commitment-campaigns", serde_json::json!({"unit_id": unit, "name": "Cam kết", "content": "Cam kết", "starts_on": "2026-03-01"}))
+        .await;
+    let campaign = campaign["id"].as_str().unwrap().to_string();
     for (path, item) in paths {
         // The event stream never ends; it has its own test.
         if item.get("get").is_none() || path == "/api/v1/events" {
@@ -101,6 +105,10 @@ async fn document_is_valid_and_complete(t: TestApp) {
             )
             .replace("/cases/{id}", &format!("/cases/{case_id}"))
             .replace("/documents/{id}", &format!("/documents/{document}"))
+            .replace(
+                "/commitment-campaigns/{id}",
+                &format!("/commitment-campaigns/{campaign}"),
+            )
             .replace("{year}", "2026")
             .replace("{id}", &unit);
         let (s, b) = t.get(&admin, &url).await;

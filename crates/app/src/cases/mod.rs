@@ -35,6 +35,9 @@ pub struct Case {
     /// What each step recorded, by action.
     #[schema(value_type = Object)]
     pub data: Value,
+    /// The business had signed a commitment (cam kết) in force on the day of the act (the
+    /// violation record's date, else today): a violation after committing.
+    pub commitment: Option<crate::commitments::CommitmentFlag>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -265,7 +268,15 @@ impl App {
             .map(|s| s.label().to_string())
             .unwrap_or_else(|_| row.state.clone());
         let data = serde_json::from_str(&row.data).unwrap_or(Value::Null);
+        let commitment = match &row.business_id {
+            Some(b) => {
+                let on = crate::commitments::act_day(&data, self.now());
+                self.commitment_flag(b, on).await?
+            }
+            None => None,
+        };
         Ok(Case {
+            commitment,
             state_label,
             allowed_actions: allowed,
             deadlines,

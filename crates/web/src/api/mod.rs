@@ -4,6 +4,7 @@ pub mod audit;
 pub mod businesses;
 pub mod calendar;
 pub mod cases;
+pub mod commitments;
 pub mod health;
 pub mod law;
 pub mod session;
@@ -38,6 +39,7 @@ use crate::error::ApiError;
         cases::list, cases::create, cases::get_one, cases::act, cases::steps, cases::document, cases::queues, cases::events,
         violation_types::list, violation_types::get_one,
         businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history, businesses::import, businesses::merge,
+        commitments::list, commitments::create, commitments::get_one, commitments::record, commitments::withdraw,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -100,6 +102,16 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/businesses/{id}/history", get(businesses::history))
         .route("/businesses/{id}/merge", post(businesses::merge))
+        .route(
+            "/commitment-campaigns",
+            get(commitments::list).post(commitments::create),
+        )
+        .route("/commitment-campaigns/{id}", get(commitments::get_one))
+        .route(
+            "/commitment-campaigns/{id}/commitments",
+            post(commitments::record),
+        )
+        .route("/commitments/{id}/withdraw", post(commitments::withdraw))
         .route(
             "/businesses/import",
             post(businesses::import).layer(axum::extract::DefaultBodyLimit::max(

@@ -334,6 +334,8 @@ struct DetailPage {
     /// opened on.
     cases: Vec<cases::Row>,
     can_open_case: bool,
+    /// The commitments (cam kết) the business signed.
+    commitments: Vec<qltt_app::commitments::Commitment>,
 }
 
 #[derive(Deserialize)]
@@ -424,7 +426,9 @@ pub async fn detail(
         };
         let duplicates = app.merged_duplicates(&actor, &id).await?;
         let case_page = app.list_cases(&actor, None, Some(&id), None, 100).await?;
+        let commitments = app.commitments_of_business(&actor, &id).await?;
         Ok(DetailPage {
+            commitments,
             cases: case_page.items.iter().map(cases::row).collect(),
             can_open_case: actor.may(Permission::HandleCases),
             layout: Layout::anonymous(""),

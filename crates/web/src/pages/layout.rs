@@ -63,6 +63,11 @@ impl Layout {
                 active: false,
             },
             NavItem {
+                href: "/commitments",
+                label: "Cam kết",
+                active: false,
+            },
+            NavItem {
                 href: "/org",
                 label: "Tổ chức",
                 active: false,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod businesses;
 pub mod calendar;
 pub mod cases;
+pub mod commitments;
 pub mod home;
 pub mod layout;
 pub mod login;
@@ -56,6 +57,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/new", get(cases::new_form))
         .route("/cases/{id}", get(cases::detail))
+        .route(
+            "/commitments",
+            get(commitments::list).post(commitments::create),
+        )
+        .route(
+            "/commitments/{id}",
+            get(commitments::detail).post(commitments::act),
+        )
         .route("/queues", get(cases::queues::queues))
         .route("/events", get(cases::queues::events))
         .fallback(not_found)
