@@ -105,6 +105,30 @@ async fn campaigns_and_signatures(t: TestApp) {
     assert_eq!(again["signed_on"], "2026-03-02", "the first record stands");
     assert_eq!(t.count("commitments").await, 1);
     assert_eq!(t.count("audit_events").await, events, "nothing new audited");
+    // A duplicate record merged into the shop: its signature is the shop's, already recorded.
+    let (s, dup) = t
+        .post(
+            &ksv,
+            "/api/v1/businesses",
+            json!({"name": "Tạp hóa Minh Anh (trùng)", "kind": "household", "address": "Số 8 Cao Thắng", "unit_id": t.unit_id("QN-D1").await}),
+        )
+        .await;
+    assert_eq!(s, 201, "{dup}");
+    let dup = dup["id"].as_str().unwrap();
+    let (s, m) = t
+        .post(
+            &ksv,
+            &format!("/api/v1/businesses/{dup}/merge"),
+            json!({"into": shop}),
+        )
+        .await;
+    assert_eq!(s, 200, "{m}");
+    let (s, via_dup) = sign(&t, &ksv, &k, dup, "2026-03-03").await;
+    assert_eq!(s, 200, "{via_dup}");
+    assert_eq!(
+        (&via_dup["id"], &via_dup["business_id"]),
+        (&c["id"], &json!(shop))
+    );
 
     // Dates: a real date, not after today (5/3/2026), within the campaign.
     let other = business(&t, &ksv, "thu trang").await;

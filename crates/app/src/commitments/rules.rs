@@ -175,6 +175,18 @@ mod tests {
     }
 
     #[test]
+    fn a_case_is_judged_on_the_violation_record_day_else_today() {
+        use chrono::TimeZone;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 5, 2, 0, 0).unwrap();
+        let recorded = serde_json::json!({"record_violation": {"recorded_on": "2026-02-20"}});
+        assert_eq!(super::super::act_day(&recorded, now), d("2026-02-20"));
+        assert_eq!(
+            super::super::act_day(&serde_json::json!({}), now),
+            d("2026-03-05")
+        );
+    }
+
+    #[test]
     fn a_commitment_holds_from_signing_to_the_campaign_end_or_withdrawal() {
         let c = commitment("2026-02-10", Some("2026-12-31"), None);
         assert!(!in_force_on(&c, d("2026-02-09")));
