@@ -358,15 +358,27 @@ async fn retry_after_giving_up_gets_an_answer(t: TestApp) {
         r.as_ref().is_err_and(|e| e.is_timeout()),
         "the insert was not slow enough to test this: {r:?}"
     );
-    // Give the server time to finish (or abandon) the work, then restore normal speed.
-    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    // Give the server time to finish the work (on a loaded CI machine the slow insert can take
+    // much longer than its nominal 2 s, so wait for it rather than for a fixed time), then
+    // restore normal speed.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while units_with_code(&t, "QN-D5").await == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
     match t.db.backend {
         Backend::Sqlite => t.sql("DROP TRIGGER slow_units").await,
         Backend::Postgres => t.sql("DROP TRIGGER slow_units ON units").await,
     }
     // Minutes later the phone has signal again and retries with the same key.
     t.clock.advance(chrono::Duration::minutes(5));
-    let retry = post_with_key(&t, &admin, "/api/v1/units", "k7", &body).await;
+    // The key's answer is stored right after the change commits; a retry that comes just
+    // before gets 409 in_progress and the phone tries again.
+    let mut retry = post_with_key(&t, &admin, "/api/v1/units", "k7", &body).await;
+    while retry.status == 409 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        retry = post_with_key(&t, &admin, "/api/v1/units", "k7", &body).await;
+    }
     let created = units_with_code(&t, "QN-D5").await;
     assert_eq!(
         retry.status, 201,
