@@ -316,3 +316,51 @@ on_both!(
     an_xlsx_import_reads_numbers_and_dates_reports_rejects_and_is_idempotent,
     importing_xlsx
 );
+
+/// A tax code with a valid check digit from nine digits (province 22 = Quảng Ninh).
+fn tax_code(n: u32) -> String {
+    let nine = format!("22{n:07}");
+    let digits: Vec<u32> = nine.chars().filter_map(|c| c.to_digit(10)).collect();
+    let arr: [u32; 9] = digits.try_into().unwrap();
+    match qltt_domain::business::tax_code::check_digit(&arr) {
+        Some(d) => format!("{nine}{d}"),
+        None => tax_code(n + 1),
+    }
+}
+
+/// A file of several batches (the importer reads and writes 500 rows at a time): a duplicate
+/// tax code is caught across batches, lines keep their numbers, every valid row is written once.
+async fn several_batches(t: TestApp) {
+    let head = t.login("qn.chicuctruong").await;
+    let mut file = String::from("name,kind,tax_code,address,unit_code\n");
+    let mut codes: Vec<String> = Vec::new();
+    for i in 0..1203u32 {
+        let code = if i == 1100 {
+            codes[10].clone()
+        } else {
+            tax_code(1000 + i * 3)
+        };
+        file.push_str(&format!(
+            "Công ty số {i},enterprise,{code},Số {i} Hạ Long,QN-D1\n"
+        ));
+        codes.push(code);
+    }
+    let unique: std::collections::HashSet<&String> = codes.iter().collect();
+    let (s, report) = import(&t, &head, &file).await;
+    assert_eq!(s, 200, "{report}");
+    assert_eq!(report["rows"], 1203);
+    assert_eq!(report["created"].as_u64().unwrap() as usize, unique.len());
+    let rejected = report["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1203 - unique.len(), "{rejected:?}");
+    // Row 1100 of the data is line 1102 of the file (header is line 1).
+    assert!(
+        rejected
+            .iter()
+            .any(|r| r["line"] == 1102 && r["code"] == "import.duplicate_in_file"),
+        "{rejected:?}"
+    );
+    let (_, again) = import(&t, &head, &file).await;
+    assert_eq!(again["created"], 0);
+    assert_eq!(again["unchanged"].as_u64().unwrap() as usize, unique.len());
+}
+on_both!(a_file_of_several_batches_is_imported_once, several_batches);

@@ -150,56 +150,73 @@ fn row_from<'a>(
     }
 }
 
-/// Reads the rows of a CSV or XLSX file (told apart by content).
-fn parse(bytes: &[u8]) -> AppResult<(Vec<Row>, Vec<RejectedRow>)> {
-    match detect(bytes) {
-        Format::Csv => parse_csv(bytes),
-        Format::Xlsx => xlsx::parse(bytes),
-        Format::Xls => Err(bad_file(
-            "Tệp Excel 97–2003 (.xls) chưa được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV (UTF-8).",
-        )),
-    }
+/// The rows of a CSV file, read a batch at a time so that a million-row file is never held as
+/// parsed rows in memory (only its bytes are).
+struct CsvRows<R: Read> {
+    records: csv::StringRecordsIntoIter<R>,
+    columns: Vec<Option<&'static str>>,
+    next_line: usize,
 }
 
-fn parse_csv(reader: impl Read) -> AppResult<(Vec<Row>, Vec<RejectedRow>)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(reader);
-    let headers = rdr
-        .headers()
-        .map_err(|e| bad_file(format!("Không đọc được dòng tiêu đề: {e}")))?
-        .clone();
-    let headers: Vec<&str> = headers.iter().collect();
-    let columns = columns_of(&headers)?;
-    let mut rows = Vec::new();
-    let mut rejected = Vec::new();
-    // Lines are the file's own (where the record starts), so a blank line or a quoted line
-    // break does not shift the numbers the officer looks up.
-    let mut next_line = 2;
-    for result in rdr.records() {
-        match result {
-            Ok(record) => {
-                let line = record.position().map_or(next_line, |p| p.line() as usize);
-                next_line = line + 1;
-                rows.push(row_from(line, &columns, record.iter()));
-            }
-            Err(e) => {
-                let line = e.position().map_or(next_line, |p| p.line() as usize);
-                next_line = line + 1;
-                rejected.push(RejectedRow {
-                    line,
-                    field: None,
-                    code: "import.bad_row".into(),
-                    reason: format!("Dòng không đọc được (mã hóa phải là UTF-8): {e}"),
-                });
+impl<R: Read> CsvRows<R> {
+    fn new(reader: R) -> AppResult<CsvRows<R>> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let headers = rdr
+            .headers()
+            .map_err(|e| bad_file(format!("Không đọc được dòng tiêu đề: {e}")))?
+            .clone();
+        let headers: Vec<&str> = headers.iter().collect();
+        let columns = columns_of(&headers)?;
+        Ok(CsvRows {
+            records: rdr.into_records(),
+            columns,
+            next_line: 2,
+        })
+    }
+
+    /// Up to `n` rows (and the unreadable lines met on the way); empty at the end.
+    fn next_batch(&mut self, n: usize, rejected: &mut Vec<RejectedRow>) -> Vec<Row> {
+        let mut rows = Vec::with_capacity(n);
+        while rows.len() < n {
+            let Some(result) = self.records.next() else {
+                break;
+            };
+            // Lines are the file's own (where the record starts), so a blank line or a quoted
+            // line break does not shift the numbers the officer looks up.
+            match result {
+                Ok(record) => {
+                    let line = record
+                        .position()
+                        .map_or(self.next_line, |p| p.line() as usize);
+                    self.next_line = line + 1;
+                    rows.push(row_from(line, &self.columns, record.iter()));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(self.next_line, |p| p.line() as usize);
+                    self.next_line = line + 1;
+                    rejected.push(RejectedRow {
+                        line,
+                        field: None,
+                        code: "import.bad_row".into(),
+                        reason: format!("Dòng không đọc được (mã hóa phải là UTF-8): {e}"),
+                    });
+                }
             }
         }
+        rows
     }
-    Ok((rows, rejected))
 }
 
 mod xlsx;
+
+/// Where the rows come from: a CSV file read as it goes, or a parsed workbook.
+enum Source<'a> {
+    Csv(CsvRows<&'a [u8]>),
+    Rows(std::vec::IntoIter<Row>),
+}
 
 enum Outcome {
     Created,
@@ -222,14 +239,26 @@ impl App {
         reader
             .read_to_end(&mut bytes)
             .map_err(|e| bad_file(format!("Không đọc được tệp: {e}")))?;
-        // Parsing a large workbook is CPU work: off the async workers.
-        let (rows, mut rejected) = tokio::task::spawn_blocking(move || parse(&bytes))
-            .await
-            .map_err(AppError::internal)??;
-        let mut report = ImportReport {
-            rows: rows.len() + rejected.len(),
-            ..ImportReport::default()
+        let mut rejected: Vec<RejectedRow> = Vec::new();
+        // A CSV file is read a batch at a time; a workbook is parsed whole (off the async
+        // workers: it is CPU work), its size being bounded by the upload limit.
+        let mut source = match detect(&bytes) {
+            Format::Csv => Source::Csv(CsvRows::new(&bytes[..])?),
+            Format::Xlsx => {
+                let owned = bytes.clone();
+                let (rows, bad) = tokio::task::spawn_blocking(move || xlsx::parse(&owned))
+                    .await
+                    .map_err(AppError::internal)??;
+                rejected.extend(bad);
+                Source::Rows(rows.into_iter())
+            }
+            Format::Xls => {
+                return Err(bad_file(
+                    "Tệp Excel 97–2003 (.xls) chưa được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV (UTF-8).",
+                ));
+            }
         };
+        let mut report = ImportReport::default();
         // Units by code, resolved once and checked against the actor's scope.
         let scope = self.units_in_scope(actor).await?;
         let units_by_code: HashMap<String, (String, bool)> = scope
@@ -242,66 +271,103 @@ impl App {
             code: code.into(),
             reason,
         };
-        // Validate everything first; only valid rows reach the database.
-        let mut valid: Vec<(usize, BusinessFields)> = Vec::new();
+        // Tax codes seen so far in the file (a second row with the same code is refused).
         let mut seen_tax_codes: HashMap<String, usize> = HashMap::new();
-        for mut row in rows {
-            let Some((unit_id, active)) = units_by_code.get(&row.unit_code).cloned() else {
-                rejected.push(reject(
-                    row.line,
-                    Some("unit_code"),
-                    "import.unknown_unit",
-                    format!(
-                        "Không có đơn vị mã “{}” trong phạm vi của bạn.",
-                        row.unit_code
-                    ),
-                ));
-                continue;
+        loop {
+            let rows = match &mut source {
+                Source::Csv(csv) => csv.next_batch(BATCH, &mut rejected),
+                Source::Rows(it) => it.by_ref().take(BATCH).collect(),
             };
-            if !active {
-                rejected.push(reject(
-                    row.line,
-                    Some("unit_code"),
-                    "unit.inactive",
-                    "Đơn vị đã sáp nhập.".into(),
-                ));
-                continue;
+            if rows.is_empty() {
+                break;
             }
-            row.input.unit_id = unit_id;
-            match validate(&row.input) {
-                Ok((fields, _)) => {
-                    if let Some(t) = &fields.tax_code
-                        && let Some(&first) = seen_tax_codes.get(t)
-                    {
-                        rejected.push(reject(
-                            row.line,
-                            Some("tax_code"),
-                            "import.duplicate_in_file",
-                            format!("Mã số thuế {t} đã có ở dòng {first} của tệp."),
-                        ));
-                        continue;
-                    }
-                    if let Some(t) = &fields.tax_code {
-                        seen_tax_codes.insert(t.clone(), row.line);
-                    }
-                    valid.push((row.line, fields));
+            report.rows += rows.len();
+            // Validate the batch; only valid rows reach the database.
+            let mut valid: Vec<(usize, BusinessFields)> = Vec::with_capacity(rows.len());
+            for mut row in rows {
+                let Some((unit_id, active)) = units_by_code.get(&row.unit_code).cloned() else {
+                    rejected.push(reject(
+                        row.line,
+                        Some("unit_code"),
+                        "import.unknown_unit",
+                        format!(
+                            "Không có đơn vị mã “{}” trong phạm vi của bạn.",
+                            row.unit_code
+                        ),
+                    ));
+                    continue;
+                };
+                if !active {
+                    rejected.push(reject(
+                        row.line,
+                        Some("unit_code"),
+                        "unit.inactive",
+                        "Đơn vị đã sáp nhập.".into(),
+                    ));
+                    continue;
                 }
-                Err(e) => {
-                    let (field, code, message) = match &e {
-                        qltt_domain::DomainError::Invalid {
-                            field,
-                            code,
-                            message,
-                        } => (Some(*field), *code, message.clone()),
-                        qltt_domain::DomainError::Refused { code, message } => {
-                            (None, *code, message.clone())
+                row.input.unit_id = unit_id;
+                match validate(&row.input) {
+                    Ok((fields, _)) => {
+                        if let Some(t) = &fields.tax_code
+                            && let Some(&first) = seen_tax_codes.get(t)
+                        {
+                            rejected.push(reject(
+                                row.line,
+                                Some("tax_code"),
+                                "import.duplicate_in_file",
+                                format!("Mã số thuế {t} đã có ở dòng {first} của tệp."),
+                            ));
+                            continue;
                         }
-                    };
-                    rejected.push(reject(row.line, field, code, message));
+                        if let Some(t) = &fields.tax_code {
+                            seen_tax_codes.insert(t.clone(), row.line);
+                        }
+                        valid.push((row.line, fields));
+                    }
+                    Err(e) => {
+                        let (field, code, message) = match &e {
+                            qltt_domain::DomainError::Invalid {
+                                field,
+                                code,
+                                message,
+                            } => (Some(*field), *code, message.clone()),
+                            qltt_domain::DomainError::Refused { code, message } => {
+                                (None, *code, message.clone())
+                            }
+                        };
+                        rejected.push(reject(row.line, field, code, message));
+                    }
                 }
             }
+            self.write_import_batch(actor, &valid, &mut report, &mut rejected)
+                .await?;
         }
-        for chunk in valid.chunks(BATCH) {
+        report.rows += rejected
+            .iter()
+            .filter(|r| r.code == "import.bad_row" || r.code == "import.bad_cell")
+            .count();
+        rejected.sort_by_key(|r| r.line);
+        report.rejected = rejected;
+        Ok(report)
+    }
+
+    /// Writes one batch of valid rows in one transaction: each new business with its own audit
+    /// event, each changed one through the same correction path as a page edit.
+    async fn write_import_batch(
+        &self,
+        actor: &Actor,
+        chunk: &[(usize, BusinessFields)],
+        report: &mut ImportReport,
+        rejected: &mut Vec<RejectedRow>,
+    ) -> AppResult<()> {
+        let reject = |line: usize, field: Option<&str>, code: &str, reason: String| RejectedRow {
+            line,
+            field: field.map(String::from),
+            code: code.into(),
+            reason,
+        };
+        {
             let mut tx = self.db.begin(self.now()).await?;
             let mut wrote = false;
             let mut outcomes = Vec::with_capacity(chunk.len());
@@ -373,9 +439,7 @@ impl App {
                 }
             }
         }
-        rejected.sort_by_key(|r| r.line);
-        report.rejected = rejected;
-        Ok(report)
+        Ok(())
     }
 
     async fn import_update(
