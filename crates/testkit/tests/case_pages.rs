@@ -48,6 +48,8 @@ async fn pages(t: TestApp) {
         "the violation record is listed with its number"
     );
     assert!(page.contains("Hạn ra quyết định xử phạt"));
+    // The shop signed the province's commitment this year: the case says so.
+    assert!(page.contains("vi phạm sau khi cam kết"), "{page}");
     // A viewer reads the case but gets no forms.
     let viewer = page_client();
     t.page_login(&viewer, "qn.xem").await;

@@ -7,6 +7,7 @@ use qltt_store::{businesses, units, users};
 use serde_json::{Value, json};
 
 use crate::cases::input::NewCaseInput;
+use crate::commitments::{CampaignInput, CommitmentInput};
 use crate::{Actor, App, AppError, AppResult};
 
 impl App {
@@ -52,6 +53,39 @@ impl App {
                 "witnesses": [{"name": "Phạm Văn Nam"}]
             })
         };
+        // A commitment campaign of the province this year; two shops signed it (one of them is
+        // then caught in the act below, so its case is flagged).
+        let head = self.demo_actor("qn.chicuctruong").await?;
+        let year = legal_day(self.now()).format("%Y").to_string();
+        let campaign = self
+            .create_commitment_campaign(
+                &head,
+                CampaignInput {
+                    unit_id: head.unit_id.clone(),
+                    name: format!("Cam kết không kinh doanh hàng giả, hàng nhập lậu năm {year}"),
+                    content: "Cơ sở cam kết không sản xuất, kinh doanh hàng giả, hàng nhập lậu, hàng \
+                              không rõ nguồn gốc, xuất xứ; chịu trách nhiệm trước pháp luật nếu vi phạm."
+                        .into(),
+                    starts_on: format!("{year}-01-01"),
+                    ends_on: Some(format!("{year}-12-31")),
+                },
+            )
+            .await?;
+        for (i, who) in [(3, "Trần Văn Hùng"), (5, "Ngô Thị Lan")] {
+            if let Some(business_id) = shop(i) {
+                self.record_commitment(
+                    &ksv,
+                    &campaign.row.id,
+                    CommitmentInput {
+                        business_id,
+                        signed_on: today.clone(),
+                        signed_by_name: who.into(),
+                        note: String::new(),
+                    },
+                )
+                .await?;
+            }
+        }
         let team = json!([ksv.id]);
         let decide = json!({"inspection_team": team, "scope": "Kiểm tra nguồn gốc, xuất xứ hàng hóa", "start_on": today, "end_on": today});
 
