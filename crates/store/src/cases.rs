@@ -356,16 +356,30 @@ pub async fn deadlines_in(
     .await?)
 }
 
-/// Open deadlines of cases in scope due on or before `until` ("YYYY-MM-DD"), soonest first.
+/// An open deadline with what a work queue shows of its case.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct OpenDeadlineRow {
+    pub case_id: String,
+    pub kind: String,
+    pub due_on: String,
+    pub summary: String,
+    pub state: String,
+}
+
+/// Open deadlines of cases in scope due on or before `until` ("YYYY-MM-DD"), soonest first, with
+/// their case's summary and state in the same query (the home page reads this on every case
+/// change an officer hears of).
 pub async fn open_deadlines(
     pool: &AnyPool,
     scope_root: &str,
     until: &str,
     limit: i64,
-) -> Result<Vec<DeadlineRow>, StoreError> {
+) -> Result<Vec<OpenDeadlineRow>, StoreError> {
     let sql = format!(
-        "SELECT case_id, unit_id, kind, due_on, basis, met_at FROM case_deadlines \
-         WHERE met_at IS NULL AND due_on <= $2 AND unit_id IN ({scope}) ORDER BY due_on, case_id LIMIT $3",
+        "SELECT d.case_id, d.kind, d.due_on, c.summary, c.state FROM case_deadlines d \
+         JOIN cases c ON c.id = d.case_id \
+         WHERE d.met_at IS NULL AND d.due_on <= $2 AND d.unit_id IN ({scope}) \
+         ORDER BY d.due_on, d.case_id LIMIT $3",
         scope = crate::units::SCOPE_SUBQUERY
     );
     Ok(sqlx::query_as(&sql)

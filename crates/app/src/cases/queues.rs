@@ -6,7 +6,7 @@ use chrono::Duration;
 use qltt_domain::case::CaseState;
 use qltt_domain::format::legal_day;
 use qltt_domain::officer::{Permission, Role};
-use qltt_store::cases::{self, CaseRow, DeadlineRow};
+use qltt_store::cases::{self, CaseRow};
 use serde::Serialize;
 
 use super::deadline_label;
@@ -37,18 +37,22 @@ pub struct Queues {
 /// Each queue shows at most this many items (the list pages page through the rest).
 const QUEUE_LIMIT: i64 = 50;
 
-fn item(row: &CaseRow, d: Option<&DeadlineRow>) -> QueueItem {
+fn item(case_id: &str, summary: &str, state: &str, deadline: Option<(&str, &str)>) -> QueueItem {
     QueueItem {
-        case_id: row.id.clone(),
-        summary: row.summary.clone(),
-        state: row.state.clone(),
-        state_label: CaseState::parse(&row.state)
+        case_id: case_id.to_string(),
+        summary: summary.to_string(),
+        state: state.to_string(),
+        state_label: CaseState::parse(state)
             .map(|s| s.label().to_string())
             .unwrap_or_default(),
-        deadline_kind: d.map(|d| d.kind.clone()),
-        deadline_label: d.map(|d| deadline_label(&d.kind).to_string()),
-        due_on: d.map(|d| d.due_on.clone()),
+        deadline_kind: deadline.map(|(kind, _)| kind.to_string()),
+        deadline_label: deadline.map(|(kind, _)| deadline_label(kind).to_string()),
+        due_on: deadline.map(|(_, due)| due.to_string()),
     }
+}
+
+fn case_item(row: &CaseRow) -> QueueItem {
+    item(&row.id, &row.summary, &row.state, None)
 }
 
 impl App {
@@ -65,10 +69,7 @@ impl App {
         };
         let open = cases::open_deadlines(pool, &actor.unit_id, &soon_s, QUEUE_LIMIT * 4).await?;
         for d in &open {
-            let Some(row) = cases::get(pool, &d.case_id).await? else {
-                continue;
-            };
-            let it = item(&row, Some(d));
+            let it = item(&d.case_id, &d.summary, &d.state, Some((&d.kind, &d.due_on)));
             if d.due_on < today_s {
                 if d.kind == "payment" {
                     q.unpaid_past_due.push(it.clone());
@@ -90,7 +91,7 @@ impl App {
         )
         .await?
         {
-            q.awaiting_explanation.push(item(&row, None));
+            q.awaiting_explanation.push(case_item(&row));
         }
         // What waits for a leader's signature: proposals (inspection decision) and violation
         // records (sanction decision).
@@ -103,7 +104,7 @@ impl App {
                 for row in
                     cases::list(pool, &actor.unit_id, Some(state), None, None, QUEUE_LIMIT).await?
                 {
-                    q.awaiting_signature.push(item(&row, None));
+                    q.awaiting_signature.push(case_item(&row));
                 }
             }
         }
