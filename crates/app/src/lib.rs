@@ -10,11 +10,15 @@ pub mod businesses;
 pub mod calendar;
 pub mod cases;
 pub mod commitments;
+pub mod documents;
 pub mod error;
+pub mod exhibits;
+pub mod files;
 pub mod law;
 pub mod lookup;
 pub mod officers;
 pub mod org;
+pub mod search;
 pub mod violations;
 
 use std::sync::Arc;
@@ -44,6 +48,9 @@ pub struct Settings {
     pub max_failures_per_account: i64,
     pub max_failures_per_address: i64,
     pub throttle_minutes: i64,
+    /// The address the public reaches this server at, printed in documents' QR codes
+    /// (`{public_url}/verify/{code}`).
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -53,6 +60,7 @@ impl Default for Settings {
             max_failures_per_account: 5,
             max_failures_per_address: 20,
             throttle_minutes: 15,
+            public_url: "http://127.0.0.1:8080".to_string(),
         }
     }
 }
@@ -73,6 +81,10 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     pub events: tokio::sync::broadcast::Sender<CaseEvent>,
+    /// Files by SHA-256 (in memory unless [`App::with_blobs`] gives a folder or a bucket).
+    pub blobs: qltt_blobs::BlobStore,
+    /// The search index (in memory unless [`App::with_search`] gives another).
+    pub search: search::SearchHandle,
 }
 
 impl App {
@@ -82,7 +94,15 @@ impl App {
             clock,
             settings: Settings::default(),
             events: tokio::sync::broadcast::channel(1024).0,
+            blobs: qltt_blobs::BlobStore::memory(),
+            search: search::SearchHandle::in_ram(),
         }
+    }
+
+    /// Keeps files in `blobs` (the folder or bucket of `QLTT_BLOBS`) instead of memory.
+    pub fn with_blobs(mut self, blobs: qltt_blobs::BlobStore) -> App {
+        self.blobs = blobs;
+        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -135,5 +155,6 @@ pub(crate) async fn record(
     )
     .await?;
     qltt_store::outbox::push(tx, change.topic, change.entity_id, &change.details).await?;
+    search::outbox_written();
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod business;
 pub mod case;
 pub mod clock;
 pub mod error;
+pub mod exhibit;
 pub mod format;
 pub mod law;
 pub mod officer;

@@ -71,6 +71,14 @@ pub async fn backup(global: &Global, file: &Path) -> anyhow::Result<ExitCode> {
     let (db_hash, db_size) = sha256_file(&snapshot)?;
     let mut files = vec![json!({"path": DB_NAME, "sha256": db_hash, "size": db_size})];
     let blobs_dir = global.blobs_dir();
+    if global.blob_location()? != qltt_blobs::BlobLocation::Folder(blobs_dir.clone()) {
+        // Files elsewhere (a bucket, another disk) are backed up where they live (bucket
+        // versioning, the disk's own backup); say so rather than imply they are in the file.
+        eprintln!(
+            "Lưu ý: tệp đính kèm nằm ở {}, không nằm trong bản sao lưu này.",
+            global.blob_location()?
+        );
+    }
     let mut blobs = Vec::new();
     walk(&blobs_dir, &mut blobs)?;
     let mut blob_entries = Vec::new();

@@ -42,6 +42,9 @@ pub enum BenchCommand {
     /// Case steps per second from concurrent clients, beside an audited no-op write at the same
     /// concurrency (ratio), with latency percentiles per step and errors by code.
     Cases(CasesArgs),
+    /// Search latency (p50/p95/p99) of realistic queries through the index, beside PostgreSQL
+    /// (unaccent + pg_trgm) and SQLite FTS5 on the same generated rows (issue 7).
+    Search(crate::bench_search::SearchBenchArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -95,6 +98,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         match cmd {
             BenchCommand::Import(args) => import(args).await,
             BenchCommand::Cases(args) => cases(args).await,
+            BenchCommand::Search(args) => crate::bench_search::run(args).await,
         }
     };
     // Ctrl-C drops the future, and with it the guards that drop the bench databases.

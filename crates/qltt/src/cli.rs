@@ -26,6 +26,10 @@ pub struct Global {
         default_value = "data"
     )]
     pub data_dir: PathBuf,
+    /// Where files are kept: file://folder (default: the data folder's `blobs`) or
+    /// s3://bucket/prefix (with the usual AWS_* variables for keys, region and endpoint).
+    #[arg(long = "blobs", env = "QLTT_BLOBS", global = true)]
+    pub blobs: Option<String>,
 }
 
 impl Global {
@@ -39,6 +43,14 @@ impl Global {
 
     pub fn blobs_dir(&self) -> PathBuf {
         self.data_dir.join("blobs")
+    }
+
+    /// The blob store's location: given, or the data folder's `blobs`.
+    pub fn blob_location(&self) -> anyhow::Result<qltt_blobs::BlobLocation> {
+        match &self.blobs {
+            Some(s) if !s.is_empty() => Ok(qltt_blobs::BlobLocation::parse(s)?),
+            _ => Ok(qltt_blobs::BlobLocation::Folder(self.blobs_dir())),
+        }
     }
 }
 
@@ -64,6 +76,9 @@ pub enum Command {
     /// Benchmarks of issue 4 on fresh databases, each beside a baseline of the same run.
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
+    /// The search index (under the data folder's `search`).
+    #[command(subcommand)]
+    Search(crate::search_cmd::SearchCommand),
 }
 
 impl Default for Command {
@@ -86,6 +101,10 @@ pub struct ServeArgs {
     /// Behind a reverse proxy: take the client address from X-Forwarded-For.
     #[arg(long, env = "QLTT_TRUST_FORWARDED")]
     pub trust_forwarded: bool,
+    /// The address the public reaches this server at (https://qltt.example.gov.vn): printed in
+    /// the QR code of every issued document as `{public_url}/verify/{code}`.
+    #[arg(long, env = "QLTT_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Subcommand, Debug, Clone)]

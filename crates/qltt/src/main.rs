@@ -2,7 +2,9 @@
 
 mod backup;
 mod bench;
+mod bench_search;
 mod cli;
+mod search_cmd;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -53,7 +55,8 @@ fn init_tracing() {
 async fn open_app(cli: &Cli) -> anyhow::Result<App> {
     let url = cli.global.database_url();
     let db = Db::open(&url).await?;
-    Ok(App::new(db, Arc::new(SystemClock)))
+    let blobs = qltt_blobs::BlobStore::open(&cli.global.blob_location()?)?;
+    Ok(App::new(db, Arc::new(SystemClock)).with_blobs(blobs))
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -158,6 +161,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { file } => backup::backup(&cli.global, &file).await,
         Command::Restore { file } => backup::restore(&cli.global, &file).await,
         Command::Bench(cmd) => bench::run(cmd).await,
+        Command::Search(cmd) => {
+            let app = open_app(&cli).await?;
+            search_cmd::run(app, &cli.global.data_dir, cmd).await
+        }
     }
 }
 
@@ -190,7 +197,17 @@ async fn bootstrap(app: &App, announce: bool) -> anyhow::Result<bool> {
 
 async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let app = open_app(cli).await?;
+    let mut app = open_app(cli)
+        .await?
+        .with_search(search_cmd::open_index(&cli.global.data_dir)?);
+    let bind = args.bind.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
+    // Printed in every issued document's QR code (demo cases included): set before anything is
+    // issued; the listen address unless the public one is given.
+    app.settings.public_url = args
+        .public_url
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| format!("http://{bind}"));
     let fresh = bootstrap(&app, true).await?;
     if fresh && !args.no_demo {
         let logins = app
@@ -215,7 +232,6 @@ async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let bind = args.bind.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
     let listener = tokio::net::TcpListener::bind(&bind).await?;
     let local = listener.local_addr()?;
     let state = qltt_web::AppState {
@@ -223,6 +239,10 @@ async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
         secure_cookies: args.secure_cookies,
         trust_forwarded: args.trust_forwarded,
     };
+    // Indexing runs beside the server and never in a request: writes only wake it up.
+    let _search_job = state
+        .app
+        .spawn_search_job(std::time::Duration::from_secs(5));
     let router = qltt_web::router(state);
     println!(
         "QLTT đang chạy: http://{local}  (cơ sở dữ liệu: {}, khởi động {} ms)",

@@ -23,9 +23,16 @@ pub struct DocumentRow {
     pub content: String,
     pub created_by: String,
     pub created_at: String,
+    /// SHA-256 of the issued PDF (its bytes are in the blob store under this hash).
+    pub sha256: Option<String>,
+    /// The short code of its public verification page (`/verify/{code}`).
+    pub verify_code: Option<String>,
+    /// The document this one corrects.
+    pub corrects_id: Option<String>,
 }
 
-const COLUMNS: &str = "id, case_id, unit_id, kind, register, year, seq, number, issued_on, status, content, created_by, created_at";
+const INSERT_COLUMNS: &str = "id, case_id, unit_id, kind, register, year, seq, number, issued_on, status, content, created_by, created_at";
+const COLUMNS: &str = "id, case_id, unit_id, kind, register, year, seq, number, issued_on, status, content, created_by, created_at, sha256, verify_code, corrects_id";
 
 /// Takes the next number of a register. Must run inside the transaction that stores the document.
 pub async fn next_seq(
@@ -74,7 +81,7 @@ pub async fn insert(tx: &mut WriteTx, d: &NewDocument<'_>) -> Result<DocumentRow
     let id = new_id();
     let now = ts(tx.now());
     let sql = format!(
-        "INSERT INTO documents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'issued', $10, $11, $12)"
+        "INSERT INTO documents ({INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'issued', $10, $11, $12)"
     );
     sqlx::query(&sql)
         .bind(&id)
@@ -110,6 +117,15 @@ pub async fn of_case(pool: &AnyPool, case_id: &str) -> Result<Vec<DocumentRow>, 
     Ok(sqlx::query_as(&sql).bind(case_id).fetch_all(pool).await?)
 }
 
+/// A case's documents, read inside a write transaction.
+pub async fn of_case_in(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Vec<DocumentRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE case_id = $1 ORDER BY created_at, id");
+    Ok(sqlx::query_as(&sql).bind(case_id).fetch_all(conn).await?)
+}
+
 /// All numbers of one register, in order (tests check they are gapless).
 pub async fn register_seqs(
     pool: &AnyPool,
@@ -125,4 +141,54 @@ pub async fn register_seqs(
     .bind(i64::from(year))
     .fetch_all(pool)
     .await?)
+}
+
+/// Freezes an issued document: the hash of its PDF and its verification code. Set once, in the
+/// transaction that issued it.
+pub async fn set_issued(
+    tx: &mut WriteTx,
+    id: &str,
+    sha256: &str,
+    verify_code: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE documents SET sha256 = $1, verify_code = $2 WHERE id = $3 AND sha256 IS NULL",
+    )
+    .bind(sha256)
+    .bind(verify_code)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The document behind a public verification code.
+pub async fn by_verify_code(pool: &AnyPool, code: &str) -> Result<Option<DocumentRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE verify_code = $1");
+    Ok(sqlx::query_as(&sql).bind(code).fetch_optional(pool).await?)
+}
+
+/// The corrections of a document (newest last).
+pub async fn corrections_of(pool: &AnyPool, id: &str) -> Result<Vec<DocumentRow>, StoreError> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM documents WHERE corrects_id = $1 ORDER BY created_at, id");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_all(pool).await?)
+}
+
+/// Marks a document corrected by another (the correction names it; the old row keeps its hash).
+pub async fn mark_corrected(
+    tx: &mut WriteTx,
+    id: &str,
+    correction_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE documents SET corrects_id = $1 WHERE id = $2")
+        .bind(id)
+        .bind(correction_id)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query("UPDATE documents SET status = 'corrected' WHERE id = $1")
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod blobs;
 pub mod businesses;
 pub mod calendar;
 pub mod cases;
@@ -12,11 +13,13 @@ pub mod commitments;
 pub mod db;
 pub mod documents;
 pub mod error;
+pub mod exhibits;
 pub mod idempotency;
 pub mod outbox;
 pub mod units;
 pub mod users;
 pub mod violation_types;
+pub mod warehouses;
 
 pub use db::{Backend, Db, WriteTx};
 pub use error::StoreError;

@@ -91,6 +91,42 @@ async fn document_is_valid_and_complete(t: TestApp) {
         .post(&admin, "/api/v1/commitment-campaigns", serde_json::json!({"unit_id": unit, "name": "Cam kết", "content": "Cam kết", "starts_on": "2026-03-01"}))
         .await;
     let campaign = campaign["id"].as_str().unwrap().to_string();
+    // An exhibit needs a case with its violation record; a warehouse and a file are their own.
+    let d1 = t.unit_id("QN-D1").await;
+    let (_, seized) = t
+        .post(&admin, "/api/v1/cases", serde_json::json!({"business_id": business, "unit_id": d1, "origin": "caught_in_act", "summary": "Bắt quả tang"}))
+        .await;
+    let seized = seized["id"].as_str().unwrap().to_string();
+    let (s, b) = t
+        .post(&admin, &format!("/api/v1/cases/{seized}/actions/record_violation"), serde_json::json!({
+            "recorded_at": "2026-03-05T01:30:00Z",
+            "place": "Hạ Long",
+            "offender": {"kind": "individual", "name": "Nguyễn Văn A", "id_number": "022080000123", "address": "Hạ Long"},
+            "violations": [{"violation_type_id": "D98-15-1-e", "facts": "Bày bán hàng nhập lậu"}]
+        }))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, exhibit) = t
+        .post(&admin, "/api/v1/exhibits", serde_json::json!({"case_id": seized, "description": "Kem dưỡng da", "quantity": 12, "unit_of_measure": "hộp"}))
+        .await;
+    assert_eq!(s, 201, "{exhibit}");
+    let exhibit = exhibit["id"].as_str().unwrap().to_string();
+    let (s, warehouse) = t
+        .post(&admin, "/api/v1/warehouses", serde_json::json!({"unit_id": unit, "code": "KHO-01", "name": "Kho", "address": "Hạ Long"}))
+        .await;
+    assert_eq!(s, 201, "{warehouse}");
+    let warehouse = warehouse["id"].as_str().unwrap().to_string();
+    let file = t
+        .http
+        .post(t.url("/api/v1/files"))
+        .bearer_auth(&admin)
+        .body(&b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"[..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 201);
+    let file: Value = file.json().await.unwrap();
+    let file = file["sha256"].as_str().unwrap().to_string();
     for (path, item) in paths {
         // The event stream never ends; it has its own test.
         if item.get("get").is_none() || path == "/api/v1/events" {
@@ -109,6 +145,9 @@ async fn document_is_valid_and_complete(t: TestApp) {
                 "/commitment-campaigns/{id}",
                 &format!("/commitment-campaigns/{campaign}"),
             )
+            .replace("/exhibits/{id}", &format!("/exhibits/{exhibit}"))
+            .replace("/warehouses/{id}", &format!("/warehouses/{warehouse}"))
+            .replace("/files/{id}", &format!("/files/{file}"))
             .replace("{year}", "2026")
             .replace("{id}", &unit);
         let (s, b) = t.get(&admin, &url).await;

@@ -66,7 +66,7 @@ async fn refuse_oversized_bodies(
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let limit = if req.uri().path().ends_with("/import") {
+    let limit = if req.uri().path().ends_with("/import") || req.uri().path() == "/api/v1/files" {
         MAX_IMPORT_BODY
     } else {
         MAX_BODY

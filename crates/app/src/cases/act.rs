@@ -197,7 +197,7 @@ impl App {
         let mut produced = Vec::new();
         for kind in &transition.documents {
             let d = self
-                .issue_document(&mut tx, actor, &row, &unit, *kind, fx.issued_on, &payload)
+                .issue_document(&mut tx, actor, &row, &unit, *kind, &fx, &payload)
                 .await?;
             produced.push(document_ref(&d));
         }
@@ -215,7 +215,7 @@ impl App {
                     "step": seq,
                     "state": {"from": row.state, "to": to.as_str()},
                     "enforcement": enforcement.as_str(),
-                    "documents": produced.iter().map(|d| json!({"id": d.id, "kind": d.kind, "number": d.number})).collect::<Vec<_>>(),
+                    "documents": produced.iter().map(|d| json!({"id": d.id, "kind": d.kind, "number": d.number, "sha256": d.sha256})).collect::<Vec<_>>(),
                     "payload": payload,
                 }),
             },
@@ -237,8 +237,8 @@ impl App {
         })
     }
 
-    /// Numbers the document in its register (gapless: the counter moves in this transaction) and
-    /// stores its structured content for the documents module to render.
+    /// Numbers the document in its register (gapless: the counter moves in this transaction),
+    /// stores its structured content and issues it (rendered, hashed, stored: `documents`).
     #[allow(clippy::too_many_arguments)]
     async fn issue_document(
         &self,
@@ -247,9 +247,10 @@ impl App {
         case: &CaseRow,
         unit: &units::UnitRow,
         kind: DocumentKind,
-        issued_on: NaiveDate,
+        fx: &Effects,
         payload: &Value,
     ) -> AppResult<qltt_store::documents::DocumentRow> {
+        let issued_on = fx.issued_on;
         let register = qltt_domain::case::register_of(kind);
         let year = issued_on.year();
         let seq = documents::next_seq(tx, &unit.id, register, year).await?;
@@ -279,7 +280,7 @@ impl App {
             "signer": {"id": actor.id, "name": actor.full_name},
             "body": payload,
         });
-        Ok(documents::insert(
+        let mut row = documents::insert(
             tx,
             &NewDocument {
                 case_id: Some(&case.id),
@@ -294,7 +295,14 @@ impl App {
                 created_by: &actor.id,
             },
         )
-        .await?)
+        .await?;
+        // Issuing freezes it: PDF in the blob store, its hash and verification code on the row.
+        let frozen = self
+            .freeze_document(tx, &row, &fx.data, fx.fine_total, fx.paid_total, unit)
+            .await?;
+        row.sha256 = Some(frozen.sha256);
+        row.verify_code = Some(frozen.verify_code);
+        Ok(row)
     }
 
     /// Validates the step's body against the law and works out what it changes.

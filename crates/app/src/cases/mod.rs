@@ -62,6 +62,8 @@ pub struct DocumentRef {
     pub number: String,
     pub issued_on: String,
     pub label: String,
+    /// SHA-256 of the issued PDF.
+    pub sha256: Option<String>,
 }
 
 pub fn deadline_label(kind: &str) -> &'static str {
@@ -88,6 +90,7 @@ pub(crate) fn document_ref(d: &DocumentRow) -> DocumentRef {
         number: d.number.clone(),
         issued_on: d.issued_on.clone(),
         label,
+        sha256: d.sha256.clone(),
     }
 }
 

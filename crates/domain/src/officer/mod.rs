@@ -58,6 +58,18 @@ pub enum Permission {
     RunCommitmentCampaigns,
     /// Record a business's signed commitment, or its withdrawal.
     ManageCommitments,
+    /// See the exhibits of one's scope, their custody and the warehouses.
+    ViewExhibits,
+    /// Register the exhibits seized in a case (the officers who seized them).
+    RecordExhibits,
+    /// Record a custody move: check-in, transfer, check-out, return, handover.
+    MoveExhibits,
+    /// Destroy or sell confiscated exhibits (a leader's decision, done by a council).
+    DisposeExhibits,
+    /// Open warehouses and register their cameras.
+    ManageWarehouses,
+    /// Upload files (photos, scans, clips) to attach to records.
+    UploadFiles,
 }
 
 impl Role {
@@ -97,6 +109,19 @@ impl Role {
                 self,
                 Admin | UnitHead | DeputyUnitHead | TeamLeader | Inspector
             ),
+            ViewExhibits => true,
+            RecordExhibits => matches!(
+                self,
+                Admin | UnitHead | DeputyUnitHead | TeamLeader | Inspector
+            ),
+            // The keeper receives and releases goods; the case officers hand them over.
+            MoveExhibits => matches!(
+                self,
+                Admin | UnitHead | DeputyUnitHead | TeamLeader | Inspector | WarehouseKeeper
+            ),
+            DisposeExhibits => matches!(self, Admin | UnitHead | DeputyUnitHead),
+            ManageWarehouses => matches!(self, Admin | UnitHead | DeputyUnitHead),
+            UploadFiles => !matches!(self, Viewer),
         }
     }
 }

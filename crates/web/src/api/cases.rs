@@ -14,8 +14,7 @@ use qltt_app::cases::queues::Queues;
 use qltt_app::cases::{Case, CasePage};
 use qltt_app::{Actor, ErrorKind};
 use qltt_store::cases::StepRow;
-use qltt_store::documents::DocumentRow;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::AppState;
@@ -114,28 +113,6 @@ pub async fn steps(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<StepRow>>> {
     Ok(Json(state.app.case_steps(&actor, &id).await?))
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct DocumentView {
-    #[serde(flatten)]
-    pub row: DocumentRow,
-    /// The structured content the form is rendered from.
-    #[schema(value_type = Object)]
-    pub content: Value,
-}
-
-/// A numbered document (its structured content; the PDF comes with the documents module).
-#[utoipa::path(operation_id = "documents_get_one", get, path = "/api/v1/documents/{id}", params(("id" = String, Path)),
-    responses((status = 200, body = DocumentView), (status = 404, body = ErrorBody)))]
-pub async fn document(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    Path(id): Path<String>,
-) -> ApiResult<Json<DocumentView>> {
-    let row = state.app.document(&actor, &id).await?;
-    let content = serde_json::from_str(&row.content).unwrap_or(Value::Null);
-    Ok(Json(DocumentView { row, content }))
 }
 
 /// The caller's work queues: due within 2 days, overdue, awaiting signature, awaiting

@@ -5,8 +5,11 @@ pub mod businesses;
 pub mod calendar;
 pub mod cases;
 pub mod commitments;
+pub mod documents;
+pub mod exhibits;
 pub mod health;
 pub mod law;
+pub mod search;
 pub mod session;
 pub mod tokens;
 pub mod units;
@@ -36,10 +39,15 @@ use crate::error::ApiError;
         audit::list,
         calendar::year, calendar::set_day, calendar::clear_day,
         law::fine, law::deadlines,
-        cases::list, cases::create, cases::get_one, cases::act, cases::steps, cases::document, cases::queues, cases::events,
+        cases::list, cases::create, cases::get_one, cases::act, cases::steps, cases::queues, cases::events,
         violation_types::list, violation_types::get_one,
         businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history, businesses::import, businesses::merge,
+        documents::get_one, documents::pdf, documents::correct,
+        search::search,
         commitments::list, commitments::create, commitments::get_one, commitments::record, commitments::withdraw,
+        exhibits::list, exhibits::create, exhibits::get_one, exhibits::move_lot, exhibits::custody,
+        exhibits::warehouses, exhibits::create_warehouse, exhibits::cameras, exhibits::register_camera,
+        exhibits::upload, exhibits::download,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -86,8 +94,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/cases/{id}", get(cases::get_one))
         .route("/cases/{id}/actions/{action}", post(cases::act))
         .route("/cases/{id}/steps", get(cases::steps))
-        .route("/documents/{id}", get(cases::document))
+        .route("/documents/{id}", get(documents::get_one))
+        .route("/documents/{id}/pdf", get(documents::pdf))
+        .route("/documents/{id}/corrections", post(documents::correct))
         .route("/queues", get(cases::queues))
+        .route("/search", get(search::search))
         .route("/events", get(cases::events))
         .route("/law/deadlines", post(law::deadlines))
         .route("/violation-types", get(violation_types::list))
@@ -112,6 +123,25 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(commitments::record),
         )
         .route("/commitments/{id}/withdraw", post(commitments::withdraw))
+        .route("/exhibits", get(exhibits::list).post(exhibits::create))
+        .route("/exhibits/{id}", get(exhibits::get_one))
+        .route("/exhibits/{id}/moves", post(exhibits::move_lot))
+        .route("/exhibits/{id}/custody", get(exhibits::custody))
+        .route(
+            "/warehouses",
+            get(exhibits::warehouses).post(exhibits::create_warehouse),
+        )
+        .route(
+            "/warehouses/{id}/cameras",
+            get(exhibits::cameras).post(exhibits::register_camera),
+        )
+        .route(
+            "/files",
+            post(exhibits::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::MAX_IMPORT_BODY as usize,
+            )),
+        )
+        .route("/files/{id}", get(exhibits::download))
         .route(
             "/businesses/import",
             post(businesses::import).layer(axum::extract::DefaultBodyLimit::max(

@@ -68,6 +68,11 @@ impl Layout {
                 active: false,
             },
             NavItem {
+                href: "/exhibits",
+                label: "Tang vật",
+                active: false,
+            },
+            NavItem {
                 href: "/org",
                 label: "Tổ chức",
                 active: false,

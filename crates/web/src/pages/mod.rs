@@ -6,11 +6,14 @@ pub mod businesses;
 pub mod calendar;
 pub mod cases;
 pub mod commitments;
+pub mod documents;
+pub mod exhibits;
 pub mod home;
 pub mod layout;
 pub mod login;
 pub mod officers;
 pub mod org;
+pub mod search;
 
 use askama::Template;
 use axum::Router;
@@ -54,6 +57,17 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(businesses::merge::form).post(businesses::merge::submit),
         )
         .route("/calendar", get(calendar::show).post(calendar::change))
+        .route("/exhibits", get(exhibits::list))
+        .route(
+            "/exhibits/{id}",
+            get(exhibits::detail).post(exhibits::record_move),
+        )
+        .route("/exhibits/lot/{lot_no}", get(exhibits::by_lot))
+        .route(
+            "/warehouses",
+            get(exhibits::warehouses).post(exhibits::warehouses_act),
+        )
+        .route("/files/{sha256}", get(exhibits::file))
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/new", get(cases::new_form))
         .route("/cases/{id}", get(cases::detail))
@@ -66,11 +80,14 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(commitments::detail).post(commitments::act),
         )
         .route("/queues", get(cases::queues::queues))
+        .route("/search", get(search::search))
         .route("/events", get(cases::queues::events))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state, crate::csrf::guard))
         // A file upload (multipart): its handler checks the CSRF token itself.
         .merge(businesses::import::routes())
+        // Public verification with a side-effect-free upload (no session, no CSRF token).
+        .merge(documents::routes())
 }
 
 /// The signed-in officer of a page request; without a valid session the browser is sent to the

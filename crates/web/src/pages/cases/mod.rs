@@ -230,7 +230,8 @@ struct DetailPage {
     origin_label: String,
     deadlines: Vec<DeadlineRow>,
     /// number, title, date (dd/mm/yyyy)
-    documents: Vec<(String, String, String)>,
+    /// (number, title, date, id)
+    documents: Vec<(String, String, String, String)>,
     /// code, facts, fine (formatted, empty before the decision)
     violations: Vec<(String, String, String)>,
     steps: Vec<StepView>,
@@ -371,7 +372,14 @@ pub async fn detail(
     let documents = c
         .documents
         .iter()
-        .map(|d| (d.number.clone(), d.label.clone(), day_text(&d.issued_on)))
+        .map(|d| {
+            (
+                d.number.clone(),
+                d.label.clone(),
+                day_text(&d.issued_on),
+                d.id.clone(),
+            )
+        })
         .collect();
     let violations = c
         .violations

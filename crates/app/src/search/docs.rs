@@ -1,0 +1,152 @@
+//! What the index holds for a business, a case and a document, built from committed rows.
+
+use std::collections::HashMap;
+
+use qltt_domain::business::BusinessKind;
+use qltt_domain::case::{CaseState, DocumentKind, Origin};
+use qltt_search::{Kind, SearchDoc};
+use qltt_store::businesses::BusinessRow;
+use qltt_store::cases::CaseRow;
+use qltt_store::documents::DocumentRow;
+use sqlx::AnyPool;
+
+use crate::AppResult;
+
+/// The upward links of every unit (parent and merge successor), loaded once per indexing pass: a
+/// few hundred rows nationally.
+pub(crate) struct UnitTree {
+    up: HashMap<String, Vec<String>>,
+}
+
+impl UnitTree {
+    pub(crate) async fn load(pool: &AnyPool) -> AppResult<UnitTree> {
+        let rows: Vec<(String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT id, parent_id, merged_into FROM units")
+                .fetch_all(pool)
+                .await
+                .map_err(crate::AppError::internal)?;
+        let up = rows
+            .into_iter()
+            .map(|(id, parent, merged)| (id, parent.into_iter().chain(merged).collect()))
+            .collect();
+        Ok(UnitTree { up })
+    }
+
+    /// The unit and every unit above it: exactly the units whose subtree (store::units
+    /// SCOPE_SUBQUERY: children and units merged into them) contains it.
+    pub(crate) fn scope_of(&self, unit_id: &str) -> Vec<String> {
+        let mut out = vec![unit_id.to_string()];
+        let mut i = 0;
+        while let Some(u) = out.get(i) {
+            for next in self.up.get(u).into_iter().flatten() {
+                if !out.contains(next) {
+                    out.push(next.clone());
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+}
+
+fn join(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+pub(crate) fn business(units: &UnitTree, b: &BusinessRow) -> SearchDoc {
+    let kind = BusinessKind::parse(&b.kind)
+        .map(|k| k.label())
+        .unwrap_or_default();
+    let mut identifiers: Vec<String> = b.tax_code.iter().cloned().collect();
+    let phone: String = b.phone.chars().filter(char::is_ascii_digit).collect();
+    if !phone.is_empty() {
+        identifiers.push(phone);
+    }
+    if !b.registration_no.is_empty() {
+        identifiers.push(b.registration_no.clone());
+    }
+    SearchDoc {
+        id: b.id.clone(),
+        kind: Kind::Business,
+        unit_id: b.unit_id.clone(),
+        scope: units.scope_of(&b.unit_id),
+        title: b.name.clone(),
+        subtitle: join(&[&b.address, b.tax_code.as_deref().unwrap_or_default()]),
+        body: [
+            kind,
+            &b.representative,
+            &b.province,
+            &b.commune,
+            &b.business_lines,
+            &b.phone,
+            &b.email,
+            &b.website,
+        ]
+        .join("\n"),
+        identifiers,
+    }
+}
+
+pub(crate) fn case(
+    units: &UnitTree,
+    c: &CaseRow,
+    business: Option<&BusinessRow>,
+    documents: &[DocumentRow],
+) -> SearchDoc {
+    let state = CaseState::parse(&c.state)
+        .map(|s| s.label())
+        .unwrap_or_default();
+    let origin = Origin::parse(&c.origin)
+        .map(|o| o.label())
+        .unwrap_or_default();
+    let name = business.map(|b| b.name.as_str()).unwrap_or_default();
+    SearchDoc {
+        id: c.id.clone(),
+        kind: Kind::Case,
+        unit_id: c.unit_id.clone(),
+        scope: units.scope_of(&c.unit_id),
+        title: c.summary.clone(),
+        subtitle: join(&[name, state]),
+        body: [
+            origin,
+            business.map(|b| b.address.as_str()).unwrap_or_default(),
+        ]
+        .join("\n"),
+        // A case is found by the numbers of its documents and its business's tax code.
+        identifiers: documents
+            .iter()
+            .map(|d| d.number.clone())
+            .chain(business.and_then(|b| b.tax_code.clone()))
+            .collect(),
+    }
+}
+
+pub(crate) fn document(
+    units: &UnitTree,
+    d: &DocumentRow,
+    case: Option<&CaseRow>,
+    business: Option<&BusinessRow>,
+) -> SearchDoc {
+    let kind = DocumentKind::parse(&d.kind)
+        .map(|k| k.label().to_string())
+        .unwrap_or_else(|_| d.kind.clone());
+    let name = business.map(|b| b.name.as_str()).unwrap_or_default();
+    let issued = qltt_domain::format::parse_date(&d.issued_on)
+        .map(|day| day.format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|| d.issued_on.clone());
+    SearchDoc {
+        id: d.id.clone(),
+        kind: Kind::Document,
+        unit_id: d.unit_id.clone(),
+        scope: units.scope_of(&d.unit_id),
+        title: format!("{kind} {}", d.number),
+        subtitle: join(&[name, &issued]),
+        body: case.map(|c| c.summary.clone()).unwrap_or_default(),
+        identifiers: vec![d.number.clone()],
+    }
+}

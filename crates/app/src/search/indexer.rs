@@ -1,0 +1,482 @@
+//! The indexing job: follows the outbox and keeps the search index equal to the committed rows.
+//!
+//! Each outbox entry of a business, case, document or unit names an entity; the job re-reads it
+//! by id (so the index shows what is committed now, whatever the payload said) and upserts or
+//! deletes it. Indexing is idempotent, so an entry seen twice does no harm; an entry never seen
+//! would, hence per-entry marks (see migration 0008) and a horizon that only moves past entries
+//! older than [`HORIZON_LAG`].
+//!
+//! Crash safety: marks are written after the index commit. A crash between a database commit and
+//! its indexing leaves the entry unmarked, and the next pass (at start) indexes it. An index that
+//! does not carry the marker recorded in the database (new, lost, copied from elsewhere, in RAM) is
+//! rebuilt from the rows.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use qltt_search::{SearchDoc, SearchIndex};
+use qltt_store::businesses::BusinessRow;
+use qltt_store::cases::CaseRow;
+use qltt_store::documents::DocumentRow;
+use qltt_store::{businesses, cases, documents, units};
+use sqlx::AnyPool;
+
+use super::docs::{self, UnitTree};
+use crate::{App, AppError, AppResult};
+
+/// How long a transaction may stay open between writing its outbox entry and committing, and
+/// still be indexed by the normal path. Longer ones are caught by a rebuild only.
+const HORIZON_LAG: Duration = Duration::from_secs(600);
+/// Outbox entries read per round.
+const BATCH: i64 = 500;
+/// Rows read per page during a rebuild.
+const PAGE: i64 = 1000;
+
+const TOPICS: &str = "(topic LIKE 'business.%' OR topic LIKE 'case.%' \
+    OR topic LIKE 'document.%' OR topic LIKE 'unit.%')";
+
+const BUSINESS_COLUMNS: &str = "id, unit_id, kind, name, tax_code, registration_no, \
+    registration_date, registration_issuer, representative, address, province, commune, \
+    business_lines, phone, email, website, risk_note, search_text, merged_into, version, \
+    created_at, updated_at";
+const CASE_COLUMNS: &str = "id, unit_id, business_id, origin, summary, state, enforcement, \
+    violation_found, offender_kind, fine_total, paid_total, decision_delivered, data, version, \
+    created_by, created_at, updated_at";
+enum Op {
+    Upsert(SearchDoc),
+    Delete(String),
+}
+
+/// Progress of a rebuild, for `qltt search rebuild`.
+#[derive(Debug, Clone, Copy)]
+pub struct RebuildProgress {
+    pub kind: &'static str,
+    pub done: u64,
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::internal(e)
+}
+
+/// The smallest UUIDv7 text of the instant `t`: outbox ids at or after `t` sort above it.
+fn id_at(t: SystemTime) -> String {
+    let ms = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64;
+    format!(
+        "{:08x}-{:04x}-0000-0000-000000000000",
+        (ms >> 16) & 0xffff_ffff,
+        ms & 0xffff
+    )
+}
+
+async fn state(pool: &AnyPool, key: &str) -> AppResult<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM search_state WHERE key = $1")
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+        .map_err(internal)?;
+    Ok(row.map(|r| r.0))
+}
+
+async fn apply(index: Arc<dyn SearchIndex>, ops: Vec<Op>, marker: Option<String>) -> AppResult<()> {
+    // tantivy blocks (tokenising, merging, fsync at commit): keep it off the async workers.
+    tokio::task::spawn_blocking(move || {
+        for op in &ops {
+            match op {
+                Op::Upsert(d) => index.upsert(d)?,
+                Op::Delete(id) => index.delete(id)?,
+            }
+        }
+        index.commit(marker.as_deref())
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)
+}
+
+impl App {
+    async fn set_search_state(&self, key: &str, value: &str) -> AppResult<()> {
+        let mut tx = self.db.begin(self.now()).await?;
+        sqlx::query(
+            "INSERT INTO search_state (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(tx.conn())
+        .await
+        .map_err(internal)?;
+        tx.commit_bookkeeping().await?;
+        Ok(())
+    }
+
+    /// One pass of the job: rebuild if the index does not follow this database, then index every
+    /// outbox entry not yet marked. Returns the number of entries indexed. Passes never overlap.
+    pub async fn search_catch_up(&self) -> AppResult<usize> {
+        let mut ready = self.search.gate.lock().await;
+        if !*ready {
+            let recorded = state(self.db.pool(), "index_id").await?;
+            let carried = self.search.index.marker().map_err(internal)?;
+            if recorded.is_none() || recorded != carried {
+                tracing::info!("search index does not follow this database: rebuilding");
+                self.rebuild_locked(&|_| {}).await?;
+            }
+            *ready = true;
+        }
+        self.drain_outbox().await
+    }
+
+    /// Rebuilds the index from the rows (`qltt search rebuild`).
+    pub async fn search_rebuild(
+        &self,
+        progress: &(dyn Fn(RebuildProgress) + Send + Sync),
+    ) -> AppResult<u64> {
+        let mut ready = self.search.gate.lock().await;
+        let n = self.rebuild_locked(progress).await?;
+        *ready = true;
+        Ok(n)
+    }
+
+    async fn rebuild_locked(
+        &self,
+        progress: &(dyn Fn(RebuildProgress) + Send + Sync),
+    ) -> AppResult<u64> {
+        // Entries written from here on may not be in the rows read below: the outbox pass after
+        // the rebuild takes them (the horizon stays HORIZON_LAG before this instant).
+        let started = SystemTime::now();
+        let index = self.search.index.clone();
+        tokio::task::spawn_blocking(move || index.delete_all())
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
+        let pool = self.db.pool();
+        let units = UnitTree::load(pool).await?;
+        let mut total = 0u64;
+
+        let mut after = String::new();
+        let mut done = 0u64;
+        loop {
+            let sql = format!(
+                "SELECT {BUSINESS_COLUMNS} FROM businesses WHERE id > $1 AND merged_into IS NULL \
+                 ORDER BY id LIMIT $2"
+            );
+            let rows: Vec<BusinessRow> = sqlx::query_as(&sql)
+                .bind(&after)
+                .bind(PAGE)
+                .fetch_all(pool)
+                .await
+                .map_err(internal)?;
+            let Some(last) = rows.last() else { break };
+            after = last.id.clone();
+            done += rows.len() as u64;
+            let ops = rows
+                .iter()
+                .map(|b| Op::Upsert(docs::business(&units, b)))
+                .collect();
+            self.apply_uncommitted(ops).await?;
+            progress(RebuildProgress {
+                kind: "business",
+                done,
+            });
+        }
+        total += done;
+
+        let mut after = String::new();
+        let mut done = 0u64;
+        loop {
+            let sql =
+                format!("SELECT {CASE_COLUMNS} FROM cases WHERE id > $1 ORDER BY id LIMIT $2");
+            let rows: Vec<CaseRow> = sqlx::query_as(&sql)
+                .bind(&after)
+                .bind(PAGE)
+                .fetch_all(pool)
+                .await
+                .map_err(internal)?;
+            let Some(last) = rows.last() else { break };
+            after = last.id.clone();
+            done += rows.len() as u64;
+            let mut ops = Vec::with_capacity(rows.len());
+            for c in &rows {
+                ops.extend(self.case_ops(&units, c, false).await?);
+            }
+            self.apply_uncommitted(ops).await?;
+            progress(RebuildProgress { kind: "case", done });
+        }
+        total += done;
+
+        let mut after = String::new();
+        let mut done = 0u64;
+        loop {
+            // Ids, then each row through the store: the document row grows with other modules.
+            let ids: Vec<(String,)> =
+                sqlx::query_as("SELECT id FROM documents WHERE id > $1 ORDER BY id LIMIT $2")
+                    .bind(&after)
+                    .bind(PAGE)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(internal)?;
+            let Some(last) = ids.last() else { break };
+            after = last.0.clone();
+            done += ids.len() as u64;
+            let mut ops = Vec::with_capacity(ids.len());
+            for (id,) in &ids {
+                if let Some(d) = documents::get(pool, id).await? {
+                    ops.push(self.document_op(&units, &d).await?);
+                }
+            }
+            self.apply_uncommitted(ops).await?;
+            progress(RebuildProgress {
+                kind: "document",
+                done,
+            });
+        }
+        total += done;
+
+        let marker = uuid::Uuid::now_v7().to_string();
+        apply(self.search.index.clone(), Vec::new(), Some(marker.clone())).await?;
+        let horizon = id_at(started.checked_sub(HORIZON_LAG).unwrap_or(UNIX_EPOCH));
+        self.set_search_state("horizon", &horizon).await?;
+        self.prune_marks(&horizon).await?;
+        // Last: until the database names this index, a crash above means "rebuild again".
+        self.set_search_state("index_id", &marker).await?;
+        Ok(total)
+    }
+
+    /// Adds to the index without committing (a rebuild commits once, at the end).
+    async fn apply_uncommitted(&self, ops: Vec<Op>) -> AppResult<()> {
+        let index = self.search.index.clone();
+        tokio::task::spawn_blocking(move || {
+            for op in &ops {
+                match op {
+                    Op::Upsert(d) => index.upsert(d)?,
+                    Op::Delete(id) => index.delete(id)?,
+                }
+            }
+            Ok::<(), qltt_search::SearchError>(())
+        })
+        .await
+        .map_err(internal)?
+        .map_err(internal)
+    }
+
+    async fn prune_marks(&self, horizon: &str) -> AppResult<()> {
+        let mut tx = self.db.begin(self.now()).await?;
+        sqlx::query("DELETE FROM search_marks WHERE outbox_id <= $1")
+            .bind(horizon)
+            .execute(tx.conn())
+            .await
+            .map_err(internal)?;
+        tx.commit_bookkeeping().await?;
+        Ok(())
+    }
+
+    async fn drain_outbox(&self) -> AppResult<usize> {
+        let pool = self.db.pool();
+        let horizon = state(pool, "horizon").await?.unwrap_or_default();
+        let mut indexed = 0;
+        loop {
+            let sql = format!(
+                "SELECT o.id, o.topic, o.entity_id FROM outbox o \
+                 WHERE o.id > $1 AND {TOPICS} \
+                 AND NOT EXISTS (SELECT 1 FROM search_marks m WHERE m.outbox_id = o.id) \
+                 ORDER BY o.id LIMIT $2"
+            );
+            let entries: Vec<(String, String, String)> = sqlx::query_as(&sql)
+                .bind(&horizon)
+                .bind(BATCH)
+                .fetch_all(pool)
+                .await
+                .map_err(internal)?;
+            if entries.is_empty() {
+                break;
+            }
+            let units = UnitTree::load(pool).await?;
+            // One re-read per entity however many entries name it.
+            let targets: BTreeSet<(String, String)> = entries
+                .iter()
+                .map(|(_, topic, entity)| {
+                    let family = topic.split('.').next().unwrap_or_default().to_string();
+                    (family, entity.clone())
+                })
+                .collect();
+            let mut ops = Vec::new();
+            for (family, id) in &targets {
+                match family.as_str() {
+                    "business" => ops.push(self.business_op(&units, id).await?),
+                    "case" => match cases::get(pool, id).await? {
+                        Some(c) => ops.extend(self.case_ops(&units, &c, true).await?),
+                        None => ops.push(Op::Delete(id.clone())),
+                    },
+                    "document" => match documents::get(pool, id).await? {
+                        Some(d) => ops.push(self.document_op(&units, &d).await?),
+                        None => ops.push(Op::Delete(id.clone())),
+                    },
+                    // A unit moved or merged: the scope of everything under it changed.
+                    "unit" => ops.extend(self.unit_ops(&units, id).await?),
+                    _ => {}
+                }
+            }
+            apply(self.search.index.clone(), ops, None).await?;
+            let mut tx = self.db.begin(self.now()).await?;
+            let at = qltt_store::ts(self.now());
+            for (id, _, _) in &entries {
+                sqlx::query(
+                    "INSERT INTO search_marks (outbox_id, indexed_at) VALUES ($1, $2) \
+                     ON CONFLICT (outbox_id) DO NOTHING",
+                )
+                .bind(id)
+                .bind(&at)
+                .execute(tx.conn())
+                .await
+                .map_err(internal)?;
+            }
+            tx.commit_bookkeeping().await?;
+            indexed += entries.len();
+        }
+        // Everything visible is marked now; entries older than the lag can no longer appear
+        // (their transactions ended), so the horizon moves up and their marks go.
+        let next = id_at(
+            SystemTime::now()
+                .checked_sub(HORIZON_LAG)
+                .unwrap_or(UNIX_EPOCH),
+        );
+        if next > horizon {
+            self.set_search_state("horizon", &next).await?;
+            self.prune_marks(&next).await?;
+        }
+        Ok(indexed)
+    }
+
+    async fn business_op(&self, units: &UnitTree, id: &str) -> AppResult<Op> {
+        Ok(match businesses::get(self.db.pool(), id).await? {
+            // A merged duplicate is hidden from lists and search; its survivor is found instead.
+            Some(b) if b.merged_into.is_none() => Op::Upsert(docs::business(units, &b)),
+            _ => Op::Delete(id.to_string()),
+        })
+    }
+
+    /// The case, and (when `with_documents`) its documents, whose titles name the case's business.
+    async fn case_ops(
+        &self,
+        units: &UnitTree,
+        c: &CaseRow,
+        with_documents: bool,
+    ) -> AppResult<Vec<Op>> {
+        let pool = self.db.pool();
+        let business = match &c.business_id {
+            Some(id) => businesses::get(pool, id).await?,
+            None => None,
+        };
+        let docs_of_case = documents::of_case(pool, &c.id).await?;
+        let mut ops = vec![Op::Upsert(docs::case(
+            units,
+            c,
+            business.as_ref(),
+            &docs_of_case,
+        ))];
+        if with_documents {
+            for d in &docs_of_case {
+                ops.push(Op::Upsert(docs::document(
+                    units,
+                    d,
+                    Some(c),
+                    business.as_ref(),
+                )));
+            }
+        }
+        Ok(ops)
+    }
+
+    async fn document_op(&self, units: &UnitTree, d: &DocumentRow) -> AppResult<Op> {
+        let pool = self.db.pool();
+        let case = match &d.case_id {
+            Some(id) => cases::get(pool, id).await?,
+            None => None,
+        };
+        let business = match case.as_ref().and_then(|c| c.business_id.as_deref()) {
+            Some(id) => businesses::get(pool, id).await?,
+            None => None,
+        };
+        Ok(Op::Upsert(docs::document(
+            units,
+            d,
+            case.as_ref(),
+            business.as_ref(),
+        )))
+    }
+
+    async fn unit_ops(&self, units: &UnitTree, unit_id: &str) -> AppResult<Vec<Op>> {
+        let pool = self.db.pool();
+        let mut ops = Vec::new();
+        for u in units::subtree(pool, unit_id).await? {
+            let sql = format!("SELECT {BUSINESS_COLUMNS} FROM businesses WHERE unit_id = $1");
+            let rows: Vec<BusinessRow> = sqlx::query_as(&sql)
+                .bind(&u.id)
+                .fetch_all(pool)
+                .await
+                .map_err(internal)?;
+            for b in &rows {
+                ops.push(if b.merged_into.is_none() {
+                    Op::Upsert(docs::business(units, b))
+                } else {
+                    Op::Delete(b.id.clone())
+                });
+            }
+            let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE unit_id = $1");
+            let rows: Vec<CaseRow> = sqlx::query_as(&sql)
+                .bind(&u.id)
+                .fetch_all(pool)
+                .await
+                .map_err(internal)?;
+            for c in &rows {
+                ops.extend(self.case_ops(units, c, false).await?);
+            }
+            let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM documents WHERE unit_id = $1")
+                .bind(&u.id)
+                .fetch_all(pool)
+                .await
+                .map_err(internal)?;
+            for (id,) in &ids {
+                if let Some(d) = documents::get(pool, id).await? {
+                    ops.push(self.document_op(units, &d).await?);
+                }
+            }
+        }
+        Ok(ops)
+    }
+
+    /// Runs the job until the process ends: a pass at start (repairing what a crash left), then
+    /// one after each wake-up from a committed change and one every `tick` in any case.
+    pub fn spawn_search_job(self: &Arc<App>, tick: Duration) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = app.search_catch_up().await {
+                    tracing::warn!(code = e.code, error = %e.message, "search indexing failed; retrying");
+                }
+                tokio::select! {
+                    _ = super::WAKE.notified() => {
+                        // The wake-up is sent just before the writer commits: give it a moment.
+                        tokio::time::sleep(Duration::from_millis(30)).await;
+                    }
+                    _ = tokio::time::sleep(tick) => {}
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn horizon_ids_sort_with_uuid_v7() {
+        let now = SystemTime::now();
+        let before = id_at(now - Duration::from_secs(1));
+        let id = uuid::Uuid::now_v7().to_string();
+        let after = id_at(now + Duration::from_secs(1));
+        assert!(before < id, "{before} < {id}");
+        assert!(id < after, "{id} < {after}");
+    }
+}

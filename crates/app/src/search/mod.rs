@@ -1,0 +1,226 @@
+//! Search across businesses, cases and documents (issue 7): the use case behind
+//! `GET /api/v1/search` and the header's search box, and the job that feeds the index.
+
+mod docs;
+pub mod indexer;
+
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+
+use qltt_domain::officer::Permission;
+use qltt_domain::text::bounded;
+use qltt_search::{Kind, SearchError, SearchIndex, SearchPage, SearchQuery, TantivyIndex};
+use serde::Serialize;
+use tokio::sync::{Mutex, Notify};
+
+use crate::{Actor, App, AppError, AppResult, ErrorKind};
+
+pub use indexer::RebuildProgress;
+
+/// Woken after a use case writes an outbox entry, so the job indexes it within moments instead of
+/// at the next tick. One per process: a wake-up meant for another app in the same process (tests)
+/// only causes an extra, empty pass.
+pub(crate) static WAKE: LazyLock<Notify> = LazyLock::new(Notify::new);
+
+/// Called by [`crate::record`] for every outbox entry.
+pub(crate) fn outbox_written() {
+    WAKE.notify_one();
+}
+
+/// The index and the job's lock.
+#[derive(Clone)]
+pub struct SearchHandle {
+    pub index: Arc<dyn SearchIndex>,
+    /// Held for a pass of the job or a rebuild; `true` once the index is known to follow this
+    /// database (checked at the first pass).
+    pub(crate) gate: Arc<Mutex<bool>>,
+}
+
+impl SearchHandle {
+    pub fn new(index: Arc<dyn SearchIndex>) -> SearchHandle {
+        SearchHandle {
+            index,
+            gate: Arc::new(Mutex::new(false)),
+        }
+    }
+
+    /// An index in memory, rebuilt from the database by the first pass of the job.
+    pub fn in_ram() -> SearchHandle {
+        match TantivyIndex::in_ram() {
+            Ok(ix) => SearchHandle::new(Arc::new(ix)),
+            Err(e) => SearchHandle::new(Arc::new(Unavailable(e.to_string()))),
+        }
+    }
+
+    /// The index kept in `dir` (`./data/search` by default).
+    pub fn open_dir(dir: &Path) -> AppResult<SearchHandle> {
+        let ix = TantivyIndex::open_dir(dir).map_err(AppError::internal)?;
+        Ok(SearchHandle::new(Arc::new(ix)))
+    }
+}
+
+/// Stands in when no index could be created: searches fail with search.unavailable, nothing else
+/// breaks.
+struct Unavailable(String);
+
+impl SearchIndex for Unavailable {
+    fn upsert(&self, _: &qltt_search::SearchDoc) -> Result<(), SearchError> {
+        Err(SearchError::Index(self.0.clone()))
+    }
+    fn delete(&self, _: &str) -> Result<(), SearchError> {
+        Err(SearchError::Index(self.0.clone()))
+    }
+    fn delete_all(&self) -> Result<(), SearchError> {
+        Err(SearchError::Index(self.0.clone()))
+    }
+    fn commit(&self, _: Option<&str>) -> Result<(), SearchError> {
+        Err(SearchError::Index(self.0.clone()))
+    }
+    fn marker(&self) -> Result<Option<String>, SearchError> {
+        Ok(None)
+    }
+    fn search(&self, _: &SearchQuery<'_>) -> Result<SearchPage, SearchError> {
+        Err(SearchError::Index(self.0.clone()))
+    }
+    fn doc_count(&self) -> Result<u64, SearchError> {
+        Ok(0)
+    }
+}
+
+/// One result, with where it opens.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SearchItem {
+    pub id: String,
+    /// business | case | document
+    pub kind: String,
+    /// "Cơ sở kinh doanh", "Vụ việc", "Văn bản"
+    pub kind_label: String,
+    pub title: String,
+    pub subtitle: String,
+    pub unit_id: String,
+    /// The page that shows it.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SearchResults {
+    pub items: Vec<SearchItem>,
+    /// Matches in the actor's scope.
+    pub total: usize,
+    /// Offset of the next page, if any.
+    pub next_offset: Option<usize>,
+}
+
+/// Deep pages are not a way to read the register (that is the list with its cursor).
+pub const MAX_OFFSET: usize = 1000;
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Business => "Cơ sở kinh doanh",
+        Kind::Case => "Vụ việc",
+        Kind::Document => "Văn bản",
+    }
+}
+
+impl App {
+    /// Replaces the default in-memory index (e.g. with the one under the data folder).
+    pub fn with_search(mut self, search: SearchHandle) -> App {
+        self.search = search;
+        self
+    }
+
+    /// Records of `kind` (all kinds the actor may see when `None`) matching `q`, in the actor's
+    /// unit subtree only.
+    pub async fn search(
+        &self,
+        actor: &Actor,
+        q: &str,
+        kind: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> AppResult<SearchResults> {
+        let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+            None => None,
+            Some(k) => Some(Kind::parse(k).ok_or_else(|| {
+                AppError::bad_input(
+                    "search.invalid_kind",
+                    "Loại cần tìm phải là business, case hoặc document.",
+                )
+            })?),
+        };
+        let may_cases = actor.may(Permission::ViewCases);
+        let may_businesses = actor.may(Permission::ViewBusinesses);
+        let kind = match kind {
+            Some(Kind::Business) if !may_businesses => return Err(AppError::forbidden()),
+            Some(Kind::Case | Kind::Document) if !may_cases => return Err(AppError::forbidden()),
+            Some(k) => Some(k),
+            None if may_cases && may_businesses => None,
+            None if may_businesses => Some(Kind::Business),
+            None if may_cases => Some(Kind::Case),
+            None => return Err(AppError::forbidden()),
+        };
+        bounded("q", q, 200, false)?;
+        if offset > MAX_OFFSET {
+            return Err(AppError::bad_input(
+                "search.offset_too_large",
+                format!("Chỉ xem được {MAX_OFFSET} kết quả đầu; hãy gõ cụ thể hơn."),
+            ));
+        }
+        let limit = limit.clamp(1, 50);
+        // Untrimmed: a trailing space tells the index the last word is complete.
+        let text = q.to_string();
+        let scope = actor.unit_id.clone();
+        let index = self.search.index.clone();
+        let page = tokio::task::spawn_blocking(move || {
+            index.search(&SearchQuery {
+                text: &text,
+                kind,
+                scope: Some(&scope),
+                offset,
+                limit,
+            })
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "search index failed");
+            AppError::new(
+                ErrorKind::Internal,
+                "search.unavailable",
+                "Chức năng tìm kiếm tạm thời không dùng được.",
+            )
+        })?;
+        let mut items = Vec::with_capacity(page.hits.len());
+        for h in page.hits {
+            let url = match h.kind {
+                Kind::Business => format!("/businesses/{}", h.id),
+                Kind::Case => format!("/cases/{}", h.id),
+                Kind::Document => {
+                    match qltt_store::documents::get(self.db.pool(), &h.id)
+                        .await?
+                        .and_then(|d| d.case_id)
+                    {
+                        Some(case_id) => format!("/cases/{case_id}"),
+                        None => format!("/api/v1/documents/{}", h.id),
+                    }
+                }
+            };
+            items.push(SearchItem {
+                kind: h.kind.as_str().into(),
+                kind_label: kind_label(h.kind).into(),
+                id: h.id,
+                title: h.title,
+                subtitle: h.subtitle,
+                unit_id: h.unit_id,
+                url,
+            });
+        }
+        let next = offset + items.len();
+        let next_offset = (next < page.total && !items.is_empty()).then_some(next);
+        Ok(SearchResults {
+            items,
+            total: page.total,
+            next_offset,
+        })
+    }
+}

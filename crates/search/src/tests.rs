@@ -1,0 +1,280 @@
+//! Vietnamese queries against a small register, each with the record that must come first.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::*;
+
+const ROOT: &str = "u-root";
+const HN: &str = "u-hn";
+const HN_TEAM: &str = "u-hn-1";
+const HCM: &str = "u-hcm";
+
+fn doc(
+    id: &str,
+    kind: Kind,
+    unit: &str,
+    title: &str,
+    subtitle: &str,
+    body: &str,
+    identifiers: &[&str],
+) -> SearchDoc {
+    let scope = match unit {
+        HN_TEAM => vec![ROOT, HN, HN_TEAM],
+        HN => vec![ROOT, HN],
+        HCM => vec![ROOT, HCM],
+        _ => vec![ROOT],
+    };
+    SearchDoc {
+        id: id.into(),
+        kind,
+        unit_id: unit.into(),
+        scope: scope.into_iter().map(String::from).collect(),
+        title: title.into(),
+        subtitle: subtitle.into(),
+        body: body.into(),
+        identifiers: identifiers.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn register() -> TantivyIndex {
+    let ix = TantivyIndex::in_ram().unwrap();
+    let docs = [
+        doc(
+            "b-mypham",
+            Kind::Business,
+            HN_TEAM,
+            "Công ty TNHH Mỹ phẩm Hàn Quốc Đông Á",
+            "12 Đinh Tiên Hoàng, Hoàn Kiếm, Hà Nội",
+            "Nguyễn Thị Lan; bán lẻ mỹ phẩm nhập khẩu",
+            &["0101234567", "0912345678"],
+        ),
+        doc(
+            "b-mypham-branch",
+            Kind::Business,
+            HN_TEAM,
+            "Chi nhánh Công ty TNHH Mỹ phẩm Hàn Quốc Đông Á tại Cầu Giấy",
+            "88 Xuân Thủy, Cầu Giấy, Hà Nội",
+            "Trần Văn Minh",
+            &["0101234567-001"],
+        ),
+        doc(
+            "b-pho-duong",
+            Kind::Business,
+            HN_TEAM,
+            "Quán Phở Đường",
+            "5 Hàng Bông, Hoàn Kiếm, Hà Nội",
+            "Lê Văn Tú",
+            &[],
+        ),
+        doc(
+            "b-pho-duong2",
+            Kind::Business,
+            HN_TEAM,
+            "Quán Phở Dương",
+            "7 Hàng Bông, Hoàn Kiếm, Hà Nội",
+            "Lê Thị Hoa",
+            &[],
+        ),
+        doc(
+            "b-dienthoai",
+            Kind::Business,
+            HCM,
+            "Đại lý Điện thoại Di động Đức Dũng",
+            "201 Nguyễn Trãi, Quận 1, TP Hồ Chí Minh",
+            "Phạm Đức Dũng; điện thoại, phụ kiện",
+            &["0312345678", "0283456789"],
+        ),
+        doc(
+            "c-mypham",
+            Kind::Case,
+            HN_TEAM,
+            "Kinh doanh mỹ phẩm không rõ nguồn gốc xuất xứ",
+            "Công ty TNHH Mỹ phẩm Hàn Quốc Đông Á",
+            "đã ra quyết định xử phạt",
+            &["12/QĐ-XPHC", "7/BB-VPHC"],
+        ),
+        doc(
+            "d-qd",
+            Kind::Document,
+            HN_TEAM,
+            "Quyết định xử phạt vi phạm hành chính 12/QĐ-XPHC",
+            "Công ty TNHH Mỹ phẩm Hàn Quốc Đông Á",
+            "",
+            &["12/QĐ-XPHC"],
+        ),
+        doc(
+            "d-bb",
+            Kind::Document,
+            HN_TEAM,
+            "Biên bản vi phạm hành chính 7/BB-VPHC",
+            "Công ty TNHH Mỹ phẩm Hàn Quốc Đông Á",
+            "",
+            &["7/BB-VPHC"],
+        ),
+    ];
+    for d in &docs {
+        ix.upsert(d).unwrap();
+    }
+    ix.commit(None).unwrap();
+    ix
+}
+
+fn top(ix: &TantivyIndex, text: &str, kind: Option<Kind>, scope: Option<&str>) -> Option<String> {
+    let page = ix
+        .search(&SearchQuery {
+            text,
+            kind,
+            scope,
+            offset: 0,
+            limit: 10,
+        })
+        .unwrap();
+    page.hits.first().map(|h| h.id.clone())
+}
+
+#[test]
+fn vietnamese_queries_find_the_expected_record_first() {
+    let ix = register();
+    let nfd: String = "Mỹ phẩm Hàn Quốc".nfd().collect();
+    let nfd_duong: String = "Phở Đường ".nfd().collect();
+    #[rustfmt::skip]
+    let table: &[(&str, &str, Option<Kind>, &str)] = &[
+        ("with diacritics",            "Mỹ phẩm Hàn Quốc",      None, "b-mypham"),
+        ("without diacritics",         "my pham han quoc",      None, "b-mypham"),
+        ("NFD input",                  &nfd,                    None, "b-mypham"),
+        ("mixed case",                 "MỸ PHẨM hàn QUỐC",      None, "b-mypham"),
+        ("đ typed as d",               "dai ly dien thoai",     None, "b-dienthoai"),
+        ("đ typed as đ, upper case",   "ĐỨC DŨNG",              None, "b-dienthoai"),
+        ("exact diacritics first: đ",  "phở đường ",            None, "b-pho-duong"),
+        ("exact diacritics first: d",  "phở dương ",            None, "b-pho-duong2"),
+        ("exact diacritics, NFD",      &nfd_duong,              None, "b-pho-duong"),
+        ("typo in a long word",        "dien thaoi duc dung ",  None, "b-dienthoai"),
+        ("typo: doubled letter",       "Đinh Tiên Hoangg ",     None, "b-mypham"),
+        ("typo: missing letter",       "khong ro nguoon goc ",  None, "c-mypham"),
+        ("tax code exact",             "0101234567",            None, "b-mypham"),
+        ("branch tax code exact",      "0101234567-001",        None, "b-mypham-branch"),
+        ("tax code prefix as typed",   "031234",                None, "b-dienthoai"),
+        ("phone digits",               "0912345678",            None, "b-mypham"),
+        ("phone with dots",            "0912.345.678",          None, "b-mypham"),
+        ("decision number",            "12/QĐ-XPHC",            None, "d-qd"),
+        ("decision number folded",     "12/qd-xphc",            None, "d-qd"),
+        ("decision number lower",      "12/qđ-xphc",            None, "d-qd"),
+        ("decision number as typed",   "12/QĐ-XP",              None, "d-qd"),
+        ("record number",              "7/bb-vphc",             None, "d-bb"),
+        ("register without its number", "BB-VPHC",              None, "d-bb"),
+        ("number within cases",        "12/QĐ-XPHC",            Some(Kind::Case), "c-mypham"),
+        ("address",                    "88 xuan thuy cau giay", None, "b-mypham-branch"),
+        ("owner, as-you-type",         "nguyen thi la",         None, "b-mypham"),
+        ("goods",                      "mỹ phẩm không rõ nguồn gốc", None, "c-mypham"),
+    ];
+    let mut failures = Vec::new();
+    for (what, q, kind, want) in table {
+        let got = top(&ix, q, *kind, Some(ROOT));
+        if got.as_deref() != Some(*want) {
+            failures.push(format!("{what}: {q:?} → {got:?}, want {want}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn scope_is_part_of_the_query() {
+    let ix = register();
+    // A Hồ Chí Minh officer asking for a Hà Nội tax code gets nothing, not a hidden hit.
+    assert_eq!(top(&ix, "0101234567", None, Some(HCM)), None);
+    assert_eq!(
+        top(&ix, "0312345678", None, Some(HCM)).as_deref(),
+        Some("b-dienthoai")
+    );
+    assert_eq!(top(&ix, "0312345678", None, Some(HN)), None);
+    // Counts and pages are those of the scope: HN sees the two cosmetics businesses, the case
+    // and two documents that name them.
+    let page = |offset| {
+        ix.search(&SearchQuery {
+            text: "my pham",
+            kind: None,
+            scope: Some(HN),
+            offset,
+            limit: 2,
+        })
+        .unwrap()
+    };
+    let (p1, p2, p3) = (page(0), page(2), page(4));
+    assert_eq!(p1.total, 5);
+    let ids: std::collections::BTreeSet<String> = [p1.hits, p2.hits, p3.hits]
+        .concat()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(ids.len(), 5);
+    assert!(!ids.contains("b-dienthoai"));
+}
+
+#[test]
+fn upsert_replaces_and_delete_removes() {
+    let ix = register();
+    let before = ix.doc_count().unwrap();
+    let mut d = doc(
+        "b-pho-duong",
+        Kind::Business,
+        HN_TEAM,
+        "Quán Bún Chả Hương Liên",
+        "24 Lê Văn Hưu",
+        "",
+        &[],
+    );
+    ix.upsert(&d).unwrap();
+    ix.commit(None).unwrap();
+    assert_eq!(ix.doc_count().unwrap(), before);
+    assert_eq!(
+        top(&ix, "phở đường", None, None).as_deref(),
+        Some("b-pho-duong2")
+    );
+    assert_eq!(
+        top(&ix, "bun cha", None, None).as_deref(),
+        Some("b-pho-duong")
+    );
+    d.id = "b-mypham".into();
+    ix.delete(&d.id).unwrap();
+    ix.commit(Some("gen-1")).unwrap();
+    assert_eq!(ix.doc_count().unwrap(), before - 1);
+    assert_eq!(ix.marker().unwrap().as_deref(), Some("gen-1"));
+    assert_eq!(top(&ix, "   ", None, None), None);
+}
+
+#[test]
+fn a_folder_index_keeps_docs_and_marker_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let ix = TantivyIndex::open_dir(dir.path()).unwrap();
+        assert_eq!(ix.marker().unwrap(), None);
+        ix.upsert(&doc(
+            "b1",
+            Kind::Business,
+            HN,
+            "Nhà thuốc Đức Minh",
+            "",
+            "",
+            &[],
+        ))
+        .unwrap();
+        ix.commit(Some("gen-7")).unwrap();
+        ix.upsert(&doc(
+            "b2",
+            Kind::Business,
+            HN,
+            "Nhà thuốc An Khang",
+            "",
+            "",
+            &[],
+        ))
+        .unwrap();
+        ix.commit(None).unwrap();
+    }
+    let ix = TantivyIndex::open_dir(dir.path()).unwrap();
+    assert_eq!(ix.marker().unwrap().as_deref(), Some("gen-7"));
+    assert_eq!(ix.doc_count().unwrap(), 2);
+    assert_eq!(top(&ix, "duc minh", None, Some(HN)).as_deref(), Some("b1"));
+}

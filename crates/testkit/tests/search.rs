@@ -1,0 +1,344 @@
+//! Search (issue 7) over HTTP on both databases: Vietnamese queries, scope as an attacker would
+//! probe it, the indexing job following the outbox, and repair after a crash between a commit and
+//! its indexing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use qltt_app::search::SearchHandle;
+use qltt_testkit::{TestApp, on_both, page_client};
+use serde_json::{Value, json};
+
+fn code(b: &Value) -> &str {
+    b["error"]["code"].as_str().unwrap_or("")
+}
+
+fn ids(b: &Value) -> Vec<String> {
+    b["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| i["id"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn register(t: &TestApp, token: &str, unit: &str, body: Value) -> String {
+    let mut body = body;
+    body["unit_id"] = json!(t.unit_id(unit).await);
+    let (s, b) = t.post(token, "/api/v1/businesses", body).await;
+    assert_eq!(s, 201, "{b}");
+    b["id"].as_str().unwrap().to_string()
+}
+
+async fn search(t: &TestApp, token: &str, query: &str) -> (u16, Value) {
+    let url = reqwest::Url::parse_with_params(&t.url("/api/v1/search"), &[("q", query)]).unwrap();
+    let path = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+    t.get(token, &path).await
+}
+
+async fn vietnamese_queries_in_scope(t: TestApp) {
+    let qn = t.login("qn.ksv1").await;
+    let bn = t.login("bn.ksv1").await;
+    let shop = register(
+        &t,
+        &qn,
+        "QN-D1",
+        json!({"name": "Cửa hàng Mỹ phẩm Hàn Quốc Đức Dũng", "kind": "enterprise", "tax_code": "0100233488",
+               "address": "15 Đường Trần Hưng Đạo, Hạ Long", "representative": "Phạm Đức Dũng", "phone": "0912.345.678"}),
+    )
+    .await;
+    let foreign = register(
+        &t,
+        &bn,
+        "BN-D1",
+        json!({"name": "Đại lý Điện thoại Bắc Ninh", "kind": "enterprise", "tax_code": "0314409058",
+               "address": "3 Lý Thái Tổ, Bắc Ninh"}),
+    )
+    .await;
+    t.app.search_catch_up().await.unwrap();
+
+    let nfd: String = "Mỹ phẩm Hàn Quốc".chars().flat_map(decompose).collect();
+    for q in [
+        "my pham han quoc",
+        "Mỹ phẩm Hàn Quốc",
+        nfd.as_str(),
+        "MỸ PHẨM đức dũng",
+        "duc dung",
+        "my pham han quocc ",
+        "0100233488",
+        "0100-233-488",
+        "01002334",
+        "0912345678",
+        "15 tran hung dao",
+    ] {
+        let (s, b) = search(&t, &qn, q).await;
+        assert_eq!(s, 200, "{q}: {b}");
+        assert_eq!(ids(&b).first(), Some(&shop), "{q}: {b}");
+        assert_eq!(b["items"][0]["url"], format!("/businesses/{shop}"));
+        assert_eq!(b["items"][0]["kind"], "business");
+    }
+
+    // An attacker in Quảng Ninh who knows a Bắc Ninh tax code learns nothing: no hit, no count.
+    for q in ["0314409058", "dai ly dien thoai bac ninh", "031440"] {
+        let (s, b) = search(&t, &qn, q).await;
+        assert_eq!(s, 200);
+        assert!(!ids(&b).contains(&foreign), "{q}: {b}");
+        assert_eq!(b["total"], 0, "{q}: {b}");
+    }
+    // ... while Bắc Ninh finds its own and not Quảng Ninh's.
+    let (_, b) = search(&t, &bn, "0314409058").await;
+    assert_eq!(ids(&b).first(), Some(&foreign));
+    let (_, b) = search(&t, &bn, "0100233488").await;
+    assert_eq!(b["total"], 0, "{b}");
+    // The province head above the team sees the team's records.
+    let head = t.login("qn.chicuctruong").await;
+    let (_, b) = search(&t, &head, "0100233488").await;
+    assert_eq!(ids(&b).first(), Some(&shop));
+
+    // Kinds and refusals with stable codes.
+    let (s, b) = t.get(&qn, "/api/v1/search?q=0100233488&kind=case").await;
+    assert_eq!(s, 200);
+    assert!(!ids(&b).contains(&shop));
+    let (s, b) = t.get(&qn, "/api/v1/search?q=x&kind=shop").await;
+    assert_eq!((s, code(&b)), (400, "search.invalid_kind"), "{b}");
+    let (s, b) = t.get(&qn, "/api/v1/search?q=x&offset=5000").await;
+    assert_eq!((s, code(&b)), (400, "search.offset_too_large"), "{b}");
+    let long = "a".repeat(201);
+    let (s, b) = t.get(&qn, &format!("/api/v1/search?q={long}")).await;
+    assert_eq!((s, code(&b)), (400, "validation.too_long"), "{b}");
+    let (s, _) = t.get("not-a-token", "/api/v1/search?q=x").await;
+    assert_eq!(s, 401);
+    let (s, b) = t.get(&qn, "/api/v1/search?q=").await;
+    assert_eq!((s, b["total"].as_u64()), (200, Some(0)));
+}
+
+/// NFD without a Unicode table: enough for the letters of the test.
+fn decompose(c: char) -> Vec<char> {
+    match c {
+        'ỹ' => vec!['y', '\u{303}'],
+        'ẩ' => vec!['a', '\u{302}', '\u{309}'],
+        'à' => vec!['a', '\u{300}'],
+        'ố' => vec!['o', '\u{302}', '\u{301}'],
+        other => vec![other],
+    }
+}
+
+async fn cases_and_documents_are_found_by_number(t: TestApp) {
+    // The demo week of cases has decisions with numbers such as "…/QĐ-XPHC".
+    t.app.load_demo_cases().await.unwrap();
+    t.app.search_catch_up().await.unwrap();
+    let head = t.login("qn.chicuctruong").await;
+    let (s, b) = search(&t, &head, "QĐ-XPHC").await;
+    assert_eq!(s, 200, "{b}");
+    let first = &b["items"][0];
+    let number_hit = first["title"].as_str().unwrap_or_default().to_string();
+    assert!(number_hit.contains("QĐ-XPHC"), "{b}");
+    // The exact number, typed without diacritics and in lower case, finds that document first.
+    let number = number_hit.rsplit(' ').next().unwrap().to_string();
+    let folded = number.to_lowercase().replace('đ', "d");
+    let (_, b) = t
+        .get(
+            &head,
+            &format!("/api/v1/search?kind=document&q={}", urlencode(&folded)),
+        )
+        .await;
+    assert_eq!(b["items"][0]["kind"], "document", "{b}");
+    assert!(
+        b["items"][0]["title"].as_str().unwrap().ends_with(&number),
+        "{b}"
+    );
+    assert!(
+        b["items"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("/cases/"),
+        "{b}"
+    );
+    // The case that holds it is found by the same number.
+    let (_, b) = t
+        .get(
+            &head,
+            &format!("/api/v1/search?kind=case&q={}", urlencode(&number)),
+        )
+        .await;
+    assert_eq!(b["items"][0]["kind"], "case", "{b}");
+    // Another province sees none of it.
+    let bn = t.login("bn.chicuctruong").await;
+    let (_, b) = search(&t, &bn, &number).await;
+    assert_eq!(b["total"], 0, "{b}");
+}
+
+fn urlencode(s: &str) -> String {
+    reqwest::Url::parse_with_params("http://x/", &[("q", s)])
+        .unwrap()
+        .query()
+        .unwrap()
+        .trim_start_matches("q=")
+        .to_string()
+}
+
+/// The job runs beside the server: a write wakes it and the record is found moments later,
+/// without any request waiting for the index (the tick here is far longer than the wait).
+async fn the_job_follows_writes(t: TestApp) {
+    let _job = t.app.spawn_search_job(Duration::from_secs(3600));
+    let qn = t.login("qn.ksv1").await;
+    let id = register(
+        &t,
+        &qn,
+        "QN-D1",
+        json!({"name": "Nhà thuốc Tâm Đức Hạ Long", "kind": "household", "address": "9 Cột Đồng Hồ"}),
+    )
+    .await;
+    let mut found = false;
+    for _ in 0..100 {
+        let (_, b) = search(&t, &qn, "nha thuoc tam duc").await;
+        if ids(&b).first() == Some(&id) {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(found, "not indexed within 10 s");
+    // A correction is followed too: the old name no longer finds it, the new one does.
+    let (_, b) = t.get(&qn, &format!("/api/v1/businesses/{id}")).await;
+    let (s, b) = t
+        .patch(
+            &qn,
+            &format!("/api/v1/businesses/{id}"),
+            json!({"version": b["version"], "name": "Quầy thuốc Bình An"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let mut moved = false;
+    for _ in 0..100 {
+        let (_, old) = search(&t, &qn, "tam duc ").await;
+        let (_, new) = search(&t, &qn, "quay thuoc binh an").await;
+        if !ids(&old).contains(&id) && ids(&new).first() == Some(&id) {
+            moved = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(moved, "correction not indexed within 10 s");
+}
+
+/// A crash after the commit and before indexing: the entry stays unmarked in the outbox and the
+/// job, restarted over the same index folder, indexes it without a rebuild.
+async fn a_crash_before_indexing_is_repaired_on_restart(t: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let system = |app: &qltt_app::App, q: &str| {
+        app.search
+            .index
+            .search(&qltt_search::SearchQuery {
+                text: q,
+                kind: None,
+                scope: None,
+                offset: 0,
+                limit: 5,
+            })
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect::<Vec<_>>()
+    };
+    {
+        let first = (*t.app)
+            .clone()
+            .with_search(SearchHandle::open_dir(dir.path()).unwrap());
+        first.search_catch_up().await.unwrap(); // a fresh folder: rebuilt from the rows
+        assert!(first.search.index.doc_count().unwrap() > 0);
+    } // the process "dies" here: the index writer is gone
+
+    let qn = t.login("qn.ksv1").await;
+    let id = register(
+        &t,
+        &qn,
+        "QN-D1",
+        json!({"name": "Tạp hóa Hồng Gai Sau Sự Cố", "kind": "household", "address": "1 Hồng Gai"}),
+    )
+    .await;
+
+    let restarted = (*t.app)
+        .clone()
+        .with_search(SearchHandle::open_dir(dir.path()).unwrap());
+    let before = restarted.search.index.doc_count().unwrap();
+    assert!(system(&restarted, "hong gai sau su co").is_empty());
+    let indexed = restarted.search_catch_up().await.unwrap();
+    assert!(indexed >= 1);
+    // Not a rebuild: one record more, found.
+    assert_eq!(restarted.search.index.doc_count().unwrap(), before + 1);
+    assert_eq!(system(&restarted, "hong gai sau su co").first(), Some(&id));
+    // A second pass has nothing left to do.
+    assert_eq!(restarted.search_catch_up().await.unwrap(), 0);
+}
+
+/// The header's search box: instant results as HTML for htmx, links to the pages, scope kept.
+async fn header_search_box(t: TestApp) {
+    let qn = t.login("qn.ksv1").await;
+    let shop = register(
+        &t,
+        &qn,
+        "QN-D1",
+        json!({"name": "Cửa hàng Giày dép Móng Cái", "kind": "household", "address": "2 Móng Cái"}),
+    )
+    .await;
+    t.app.search_catch_up().await.unwrap();
+    let c = page_client();
+    t.page_login(&c, "qn.ksv1").await;
+    let home = c
+        .get(t.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("hx-get=\"/search\""),
+        "no search box in the header"
+    );
+    let r = c
+        .get(t.url("/search?q=giay%20dep%20mong%20cai"))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(&format!("href=\"/businesses/{shop}\"")),
+        "{html}"
+    );
+    assert!(html.contains("Cửa hàng Giày dép Móng Cái"), "{html}");
+    assert!(!html.contains("<html"), "a fragment for htmx, not a page");
+    // Without htmx (no script, or opened in a new tab) it is a whole page.
+    let full = c
+        .get(t.url("/search?q=giay%20dep"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(full.contains("<html") && full.contains(&shop), "{full}");
+    // Nothing found is said in Vietnamese.
+    let none = c
+        .get(t.url("/search?q=khongtontai"))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(none.contains("Không tìm thấy"), "{none}");
+}
+
+on_both!(queries_and_scope, vietnamese_queries_in_scope);
+on_both!(numbers, cases_and_documents_are_found_by_number);
+on_both!(job, the_job_follows_writes);
+on_both!(crash_repair, a_crash_before_indexing_is_repaired_on_restart);
+on_both!(header_box, header_search_box);

@@ -1,0 +1,112 @@
+//! Documents: a numbered document with its hash and verification address, and its issued PDF.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use qltt_app::documents::CorrectionInput;
+use qltt_store::documents::DocumentRow;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Authed};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentView {
+    #[serde(flatten)]
+    pub row: DocumentRow,
+    /// The structured content the form was rendered from.
+    #[schema(value_type = Object)]
+    pub content: Value,
+    /// The public page that verifies the document (printed in its QR code).
+    pub verify_url: Option<String>,
+}
+
+/// A numbered document: kind, number, date, status, the SHA-256 of its issued PDF and the address
+/// of its public verification page.
+#[utoipa::path(operation_id = "documents_get_one", get, path = "/api/v1/documents/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = DocumentView), (status = 404, body = ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DocumentView>> {
+    let row = state.app.document(&actor, &id).await?;
+    let content = serde_json::from_str(&row.content).unwrap_or(Value::Null);
+    let verify_url = row.verify_code.as_deref().map(|c| state.app.verify_url(c));
+    Ok(Json(DocumentView {
+        row,
+        content,
+        verify_url,
+    }))
+}
+
+/// The issued PDF, byte for byte (its SHA-256 is the document's `sha256`).
+#[utoipa::path(operation_id = "documents_pdf", get, path = "/api/v1/documents/{id}/pdf", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let (doc, bytes) = state.app.document_pdf(&actor, &id).await?;
+    Ok(pdf_response(&doc, bytes, false))
+}
+
+/// `inline` opens the PDF in the browser (preview, print); otherwise it downloads.
+pub fn pdf_response(doc: &DocumentRow, bytes: Vec<u8>, inline: bool) -> Response {
+    // "12/QĐ-XPHC" → "12-QD-XPHC.pdf": the slash cannot be in a file name, and an ASCII name
+    // needs no RFC 5987 encoding.
+    let name: String = qltt_domain::business::fold(&doc.number)
+        .to_uppercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "{}; filename=\"{}.pdf\"",
+        if inline { "inline" } else { "attachment" },
+        name
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Corrects an issued document: a new document of the same kind, numbered next in its register,
+/// names the old one and the reason; the old one's status becomes `corrected` (its PDF and hash
+/// stay as issued).
+#[utoipa::path(operation_id = "documents_correct", post, path = "/api/v1/documents/{id}/corrections", params(("id" = String, Path)),
+    request_body = CorrectionInput,
+    responses((status = 201, body = DocumentView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn correct(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<CorrectionInput>,
+) -> ApiResult<(StatusCode, Json<DocumentView>)> {
+    let row = state.app.correct_document(&actor, &id, input).await?;
+    let content = serde_json::from_str(&row.content).unwrap_or(Value::Null);
+    let verify_url = row.verify_code.as_deref().map(|c| state.app.verify_url(c));
+    Ok((
+        StatusCode::CREATED,
+        Json(DocumentView {
+            row,
+            content,
+            verify_url,
+        }),
+    ))
+}
