@@ -20,7 +20,7 @@
   function valueOf(el) {
     var kind = el.dataset.kind;
     if (kind === "bool") return el.checked;
-    if (kind === "officers") return Array.prototype.map.call(el.querySelectorAll("input:checked"), function (c) { return c.value; });
+    if (kind === "officers" || kind === "checks") return Array.prototype.map.call(el.querySelectorAll("input:checked"), function (c) { return c.value; });
     if (kind === "location") return el.dataset.value ? JSON.parse(el.dataset.value) : null;
     if (kind === "signature") return el.dataset.value || null;
     var v = el.value.trim();

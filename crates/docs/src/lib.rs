@@ -6,11 +6,13 @@
 //! library with its templates and fonts compiled in: rendering needs no external program, reads
 //! no file and no clock, and the same [`Document`] always gives byte-identical PDF bytes.
 
+mod labels;
 mod model;
 mod qr;
 mod templates;
 mod world;
 
+pub use labels::{Label, render_labels};
 pub use model::{Amount, Authority, Document, Field, Party, Section, Signature, Verify};
 pub use templates::{KINDS, has_template};
 

@@ -98,20 +98,46 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Audit(AuditCommand::Verify) => {
             let app = open_app(&cli).await?;
-            match app
+            let audit_ok = match app
                 .verify_audit()
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
             {
                 Verification::Intact { events } => {
                     println!("Chuỗi nhật ký nguyên vẹn: {events} sự kiện.");
-                    Ok(ExitCode::SUCCESS)
+                    true
                 }
                 Verification::Broken { seq, id, reason } => {
                     println!("Chuỗi nhật ký BỊ PHÁ VỠ tại sự kiện #{seq} (id {id}): {reason}");
-                    Ok(ExitCode::FAILURE)
+                    false
                 }
-            }
+            };
+            // Each exhibit lot keeps its own chain of custody events (issue 6): walk them all.
+            let chains = app
+                .verify_custody_chains()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let custody_ok = match &chains.broken {
+                None => {
+                    println!(
+                        "Chuỗi giao nhận tang vật nguyên vẹn: {} lô, {} sự kiện.",
+                        chains.lots, chains.events
+                    );
+                    true
+                }
+                Some((lot_no, seq)) => {
+                    println!(
+                        "Chuỗi giao nhận tang vật BỊ PHÁ VỠ: lô {lot_no}, sự kiện #{seq} (đã kiểm {} lô).",
+                        chains.lots
+                    );
+                    false
+                }
+            };
+            Ok(if audit_ok && custody_ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Import(ImportCommand::Businesses { file }) => {
             let app = open_app(&cli).await?;

@@ -464,3 +464,51 @@ on_both!(
     import_businesses_from_the_command_line,
     import_from_the_command_line
 );
+
+async fn edited_custody_event_is_caught(t: TestApp) {
+    // A lot seized on a case caught in the act, then checked into a warehouse.
+    let ksv = t.login("qn.ksv1").await;
+    let head = t.login("qn.chicuctruong").await;
+    let d1 = t.unit_id("QN-D1").await;
+    let (_, c) = t
+        .post(&ksv, "/api/v1/cases", serde_json::json!({"unit_id": d1, "origin": "caught_in_act", "summary": "Bắt quả tang"}))
+        .await;
+    let case = c["id"].as_str().unwrap().to_string();
+    let (s, b) = t
+        .post(
+            &ksv,
+            &format!("/api/v1/cases/{case}/actions/record_violation"),
+            serde_json::json!({
+                "recorded_at": "2026-03-05T01:30:00Z", "place": "Hạ Long",
+                "offender": {"kind": "individual", "name": "Nguyễn Văn A"},
+                "violations": [{"violation_type_id": "D98-15-1-e", "facts": "Hàng nhập lậu"}]
+            }),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, lot) = t
+        .post(&ksv, "/api/v1/exhibits", serde_json::json!({"case_id": case, "description": "Kem", "quantity": 10, "unit_of_measure": "hộp"}))
+        .await;
+    assert_eq!(s, 201, "{lot}");
+    let (_, w) = t
+        .post(&head, "/api/v1/warehouses", serde_json::json!({"unit_id": t.unit_id("QN").await, "code": "K1", "name": "Kho", "address": "Hạ Long"}))
+        .await;
+    let (s, b) = t
+        .post(&head, &format!("/api/v1/exhibits/{}/moves", lot["id"].as_str().unwrap()), serde_json::json!({"kind": "check_in", "handed_over_by": "KSV", "received_by": "Thủ kho", "to": {"warehouse_id": w["id"]}}))
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let (code, out) = verify_exit(&t).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 lô, 2 sự kiện"), "{out}");
+    // Someone rewrites who received the goods, behind the product's back.
+    t.sql("UPDATE custody_events SET received_by = 'Người khác' WHERE kind = 'check_in'")
+        .await;
+    let (code, out) = verify_exit(&t).await;
+    assert_eq!(code, 1, "{out}");
+    let lot_no = lot["lot_no"].as_str().unwrap();
+    assert!(out.contains(&format!("lô {lot_no}, sự kiện #2")), "{out}");
+}
+on_both!(
+    audit_verify_walks_every_custody_chain,
+    edited_custody_event_is_caught
+);

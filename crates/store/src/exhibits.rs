@@ -172,6 +172,9 @@ pub struct ExhibitFilter<'a> {
     /// Only lots still held under seizure (seized or in custody, not yet decided on) whose
     /// seizure period ended before this date ("YYYY-MM-DD").
     pub seizure_overdue_on: Option<&'a str>,
+    /// Only lots still held although their case was decided without confiscating them: to be
+    /// returned to the owner (LHAV Art. 126).
+    pub to_return: bool,
 }
 
 /// Lots of the units in the subtree of `scope_root`, newest first.
@@ -188,6 +191,9 @@ pub async fn list(
          AND ($5 = '' OR (status IN ('seized', 'in_custody', 'checked_out') AND seizure_due < $5 \
               AND case_id IN (SELECT id FROM cases WHERE state IN \
                   ('decided', 'inspected', 'violation_recorded', 'awaiting_explanation')))) \
+         AND ($7 = 0 OR (status IN ('seized', 'in_custody', 'checked_out') \
+              AND case_id IN (SELECT id FROM cases WHERE state IN \
+                  ('sanctioned', 'not_sanctioned', 'executed', 'closed')))) \
          ORDER BY created_at DESC, id DESC LIMIT $6",
         scope = crate::units::SCOPE_SUBQUERY
     );
@@ -198,6 +204,7 @@ pub async fn list(
         .bind(f.warehouse_id.unwrap_or(""))
         .bind(f.seizure_overdue_on.unwrap_or(""))
         .bind(limit)
+        .bind(i64::from(f.to_return))
         .fetch_all(pool)
         .await?)
 }
@@ -352,4 +359,66 @@ pub fn first_break(
         return Some(events.len() as i64 + 1);
     }
     None
+}
+
+/// Checks one lot's whole chain as stored: every event recomputes, links to the one before and
+/// the lot's head is the last; a split-off lot's first event must follow an event of its parent.
+/// Returns the first event (seq) that breaks it.
+pub async fn check_lot(
+    pool: &AnyPool,
+    row: &ExhibitRow,
+) -> Result<(Option<i64>, Vec<CustodyEventRow>), StoreError> {
+    let rows = events(pool, &row.id).await?;
+    let first_prev = rows
+        .first()
+        .map(|e| e.prev_hash.clone())
+        .filter(|_| row.parent_id.is_some())
+        .unwrap_or_else(|| CUSTODY_GENESIS.to_string());
+    let mut broken = first_break(row, &rows, &first_prev);
+    if broken.is_none()
+        && row.parent_id.is_some()
+        && let Some(first) = rows.first()
+    {
+        let linked = event_by_hash(pool, &first.prev_hash).await?;
+        if linked.is_none_or(|e| Some(e.exhibit_id) != row.parent_id) {
+            broken = Some(1);
+        }
+    }
+    Ok((broken, rows))
+}
+
+/// What walking every lot's chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainsCheck {
+    pub lots: i64,
+    pub events: i64,
+    /// The first broken lot (its number) and event, if any.
+    pub broken: Option<(String, i64)>,
+}
+
+/// Walks every lot's custody chain (the operator's `qltt audit verify`), a page of lots at a
+/// time so memory stays flat on a national database.
+pub async fn verify_chains(pool: &AnyPool) -> Result<ChainsCheck, StoreError> {
+    let mut check = ChainsCheck {
+        lots: 0,
+        events: 0,
+        broken: None,
+    };
+    let mut after = String::new();
+    loop {
+        let sql = format!("SELECT {COLUMNS} FROM exhibits WHERE id > $1 ORDER BY id LIMIT 500");
+        let page: Vec<ExhibitRow> = sqlx::query_as(&sql).bind(&after).fetch_all(pool).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id.clone();
+        for row in &page {
+            let (broken, rows) = check_lot(pool, row).await?;
+            check.lots += 1;
+            check.events += rows.len() as i64;
+            if let Some(seq) = broken {
+                check.broken = Some((row.lot_no.clone(), seq));
+                return Ok(check);
+            }
+        }
+    }
+    Ok(check)
 }

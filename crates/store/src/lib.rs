@@ -16,6 +16,7 @@ pub mod error;
 pub mod exhibits;
 pub mod idempotency;
 pub mod outbox;
+pub mod stock_counts;
 pub mod units;
 pub mod users;
 pub mod violation_types;

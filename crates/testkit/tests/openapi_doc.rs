@@ -116,6 +116,15 @@ async fn document_is_valid_and_complete(t: TestApp) {
         .await;
     assert_eq!(s, 201, "{warehouse}");
     let warehouse = warehouse["id"].as_str().unwrap().to_string();
+    let (s, count) = t
+        .post(
+            &admin,
+            &format!("/api/v1/warehouses/{warehouse}/counts"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(s, 201, "{count}");
+    let count = count["id"].as_str().unwrap().to_string();
     let file = t
         .http
         .post(t.url("/api/v1/files"))
@@ -148,6 +157,7 @@ async fn document_is_valid_and_complete(t: TestApp) {
             .replace("/exhibits/{id}", &format!("/exhibits/{exhibit}"))
             .replace("/warehouses/{id}", &format!("/warehouses/{warehouse}"))
             .replace("/files/{id}", &format!("/files/{file}"))
+            .replace("/stock-counts/{id}", &format!("/stock-counts/{count}"))
             .replace("{year}", "2026")
             .replace("{id}", &unit);
         let (s, b) = t.get(&admin, &url).await;

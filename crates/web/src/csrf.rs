@@ -25,6 +25,15 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
         == 0
 }
 
+/// A multipart form's `csrf` field against the session's token (the guard cannot read
+/// multipart bodies, so upload handlers call this before acting on anything they read).
+pub fn multipart_token_ok(presented: Option<&str>, expected: Option<&str>) -> bool {
+    match (presented, expected) {
+        (Some(p), Some(e)) => !e.is_empty() && constant_time_eq(p, e),
+        _ => false,
+    }
+}
+
 /// Middleware for the page routes.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {

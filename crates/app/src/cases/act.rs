@@ -83,6 +83,8 @@ pub(super) struct Effects {
     pub(super) set_deadlines: Vec<(&'static str, NaiveDate, String)>,
     pub(super) meet: Vec<&'static str>,
     pub(super) payment: Option<PaymentRow>,
+    /// Lots the step's decision confiscates (moved once the decision has its number).
+    pub(super) confiscation: crate::exhibits::Confiscation,
 }
 
 impl App {
@@ -200,6 +202,26 @@ impl App {
                 .issue_document(&mut tx, actor, &row, &unit, *kind, &fx, &payload)
                 .await?;
             produced.push(document_ref(&d));
+        }
+        if !fx.confiscation.lots.is_empty() {
+            let decision = produced
+                .first()
+                .ok_or_else(|| AppError::internal("a confiscating step without its decision"))?;
+            let offender = fx
+                .data
+                .pointer("/record_violation/offender/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            self.confiscate_by_decision(
+                &mut tx,
+                actor,
+                &fx.confiscation,
+                (&decision.id, &decision.number),
+                &offender,
+                &unit.name,
+            )
+            .await?;
         }
         crate::record(
             &mut tx,
@@ -328,6 +350,7 @@ impl App {
             set_deadlines: Vec::new(),
             meet: Vec::new(),
             payment: None,
+            confiscation: Default::default(),
         };
         let unit_kind = UnitKind::parse(&unit.kind)?;
         let payload: Value = match action {
@@ -444,10 +467,14 @@ impl App {
                 check_not_future(i.decided_on, today, "decided_on")?;
                 fx.issued_on = i.decided_on;
                 fx.meet.extend(["decision", "explanation"]);
+                fx.confiscation = self
+                    .lots_to_confiscate(tx, &row.id, &i.confiscated_exhibits)
+                    .await?;
                 json!({
                     "decided_on": day(i.decided_on),
                     "reason": input::text("reason", &i.reason, true)?,
                     "confiscation": input::lines("confiscation", &i.confiscation)?,
+                    "confiscated_exhibits": fx.confiscation.summary()?,
                 })
             }
             Action::DeliverDecision => {

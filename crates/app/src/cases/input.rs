@@ -257,6 +257,10 @@ pub struct IssueSanctionInput {
     pub extension_approval_no: Option<String>,
     #[serde(default)]
     pub delegation_no: Option<String>,
+    /// Ids of the case's exhibit lots the decision confiscates (LHAV Art. 26): they move to
+    /// "awaiting disposal" with the decision. Lots not named are to be returned (Art. 126).
+    #[serde(default)]
+    pub confiscated_exhibits: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -267,6 +271,9 @@ pub struct NoSanctionInput {
     pub reason: String,
     #[serde(default)]
     pub confiscation: Vec<String>,
+    /// Ids of the case's exhibit lots confiscated although no sanction is imposed (LHAV Art. 65).
+    #[serde(default)]
+    pub confiscated_exhibits: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]

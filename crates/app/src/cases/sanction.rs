@@ -301,6 +301,25 @@ impl App {
                 "Thời hạn chấp hành không được ngắn hơn 10 ngày (Luật XLVPHC, Điều 73).",
             ));
         }
+        // What the decision confiscates: the case's own lots, still held, within the signer's
+        // competence for their value (the sector of the gravest act).
+        fx.confiscation = self
+            .lots_to_confiscate(tx, &row.id, &i.confiscated_exhibits)
+            .await?;
+        if !fx.confiscation.lots.is_empty() {
+            let sector = acts
+                .iter()
+                .map(|a| sector_max(&a.violation_group))
+                .max()
+                .unwrap_or(competence::SECTOR_MAX_COMMERCE);
+            competence::check_confiscation_competence(
+                &rules,
+                title,
+                i.issued_on,
+                fx.confiscation.value,
+                sector,
+            )?;
+        }
         fx.fine_total = total;
         fx.issued_on = i.issued_on;
         fx.meet.extend(["decision", "explanation"]);
@@ -322,6 +341,7 @@ impl App {
             "total_in_words": qltt_domain::format::amount_in_words(total),
             "additional_penalties": input::lines("additional_penalties", &i.additional_penalties)?,
             "remedial_measures": input::lines("remedial_measures", &i.remedial_measures)?,
+            "confiscated_exhibits": fx.confiscation.summary()?,
             "payment_days": i.payment_days.unwrap_or(10),
             "extension_approval_no": i.extension_approval_no,
             "delegation_no": i.delegation_no,

@@ -7,6 +7,9 @@
 //! (`ManageWarehouses`). Where: a lot belongs to its case's unit; outside the actor's subtree it
 //! does not exist (404), as for cases.
 
+mod counts;
+mod decision;
+mod labels;
 mod moves;
 mod record;
 mod warehouses;
@@ -20,6 +23,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Actor, App, AppError, AppResult};
 
+pub use counts::{
+    CloseCountInput, CountLineInput, ExplainInput, LineExplanation, OpenCountInput, StockCount,
+    StockCountLine,
+};
+pub(crate) use decision::Confiscation;
 pub use moves::{CameraRefInput, LocationInput, MoveInput};
 pub use record::ExhibitInput;
 pub use warehouses::{CameraInput, WarehouseInput};
@@ -82,6 +90,9 @@ pub struct ExhibitQuery {
     pub warehouse_id: Option<String>,
     /// `true`: only lots held past their seizure period with no decision yet.
     pub overdue: Option<bool>,
+    /// `true`: only lots still held although their case was decided without confiscating
+    /// them (to be returned to the owner, LHAV Art. 126).
+    pub to_return: Option<bool>,
     pub limit: Option<i64>,
 }
 
@@ -176,6 +187,7 @@ impl App {
                 status: q.status.as_deref().filter(|s| !s.is_empty()),
                 warehouse_id: q.warehouse_id.as_deref().filter(|s| !s.is_empty()),
                 seizure_overdue_on: q.overdue.unwrap_or(false).then_some(today.as_str()),
+                to_return: q.to_return.unwrap_or(false),
             },
             q.limit.unwrap_or(100).clamp(1, 500),
         )
@@ -187,28 +199,17 @@ impl App {
         Ok(out)
     }
 
+    /// Walks every lot's custody chain (operator command, like the audit chain's walk).
+    pub async fn verify_custody_chains(&self) -> AppResult<store::ChainsCheck> {
+        Ok(store::verify_chains(self.db.pool()).await?)
+    }
+
     /// The lot's custody events, checked: the chain is recomputed on every read, so a page that
     /// says "intact" has just verified it.
     pub async fn custody(&self, actor: &Actor, id: &str) -> AppResult<Custody> {
         let row = self.visible_exhibit(actor, id).await?;
         let pool = self.db.pool();
-        let rows = store::events(pool, &row.id).await?;
-        // A split-off lot's first event follows the parent's event that split it.
-        let first_prev = rows
-            .first()
-            .map(|e| e.prev_hash.clone())
-            .filter(|_| row.parent_id.is_some())
-            .unwrap_or_else(|| qltt_domain::exhibit::CUSTODY_GENESIS.to_string());
-        let mut first_break = store::first_break(&row, &rows, &first_prev);
-        if first_break.is_none()
-            && row.parent_id.is_some()
-            && let Some(first) = rows.first()
-        {
-            let linked = store::event_by_hash(pool, &first.prev_hash).await?;
-            if linked.is_none_or(|e| Some(e.exhibit_id) != row.parent_id) {
-                first_break = Some(1);
-            }
-        }
+        let (first_break, rows) = store::check_lot(pool, &row).await?;
         let mut events = Vec::with_capacity(rows.len());
         for e in rows {
             let kind_label = MoveKind::parse(&e.kind)

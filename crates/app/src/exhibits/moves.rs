@@ -104,7 +104,7 @@ fn permission_for(kind: MoveKind) -> Permission {
     }
 }
 
-fn location_of(row: &store::ExhibitRow) -> Option<Location> {
+pub(super) fn location_of(row: &store::ExhibitRow) -> Option<Location> {
     row.warehouse_id.as_ref().map(|w| Location {
         warehouse_id: w.clone(),
         zone: row.zone.clone(),
@@ -489,7 +489,7 @@ impl App {
     }
 }
 
-fn conflict() -> AppError {
+pub(super) fn conflict() -> AppError {
     AppError::new(
         ErrorKind::Conflict,
         "exhibit.version_conflict",

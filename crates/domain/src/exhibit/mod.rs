@@ -3,6 +3,7 @@
 //! events so that a court can check none was edited, removed or reordered.
 
 mod chain;
+pub mod count;
 mod custody;
 mod quantity;
 

@@ -17,7 +17,8 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Authed};
 
-/// Lots of the caller's scope, newest first; `overdue=true` lists those held past the seizure
+/// Lots of the caller's scope, newest first; `to_return=true` lists those a decision did not
+/// confiscate and still held; `overdue=true` lists those held past the seizure
 /// period with no decision yet.
 #[utoipa::path(operation_id = "exhibits_list", get, path = "/api/v1/exhibits", params(ExhibitQuery),
     responses((status = 200, body = [Exhibit]), (status = 400, body = ErrorBody)))]
@@ -67,6 +68,25 @@ pub async fn move_lot(
         StatusCode::CREATED,
         Json(state.app.move_exhibit(&actor, &id, input).await?),
     ))
+}
+
+/// The lot's printable label (PDF, A4 sheet) with a QR code to the lot in the product.
+#[utoipa::path(operation_id = "exhibits_label", get, path = "/api/v1/exhibits/{id}/label", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub async fn label(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let pdf = state.app.exhibit_labels(&actor, Some(&id), None).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        pdf,
+    )
+        .into_response())
 }
 
 /// The lot's custody events in order, with the chain recomputed on this read.

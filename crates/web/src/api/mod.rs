@@ -11,6 +11,7 @@ pub mod health;
 pub mod law;
 pub mod search;
 pub mod session;
+pub mod stock_counts;
 pub mod tokens;
 pub mod units;
 pub mod users;
@@ -45,9 +46,11 @@ use crate::error::ApiError;
         documents::get_one, documents::pdf, documents::correct,
         search::search,
         commitments::list, commitments::create, commitments::get_one, commitments::record, commitments::withdraw,
-        exhibits::list, exhibits::create, exhibits::get_one, exhibits::move_lot, exhibits::custody,
+        exhibits::list, exhibits::create, exhibits::get_one, exhibits::move_lot, exhibits::custody, exhibits::label,
         exhibits::warehouses, exhibits::create_warehouse, exhibits::cameras, exhibits::register_camera,
         exhibits::upload, exhibits::download,
+        stock_counts::list, stock_counts::open, stock_counts::get_one, stock_counts::record_line,
+        stock_counts::close, stock_counts::explain,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -127,6 +130,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/exhibits/{id}", get(exhibits::get_one))
         .route("/exhibits/{id}/moves", post(exhibits::move_lot))
         .route("/exhibits/{id}/custody", get(exhibits::custody))
+        .route("/exhibits/{id}/label", get(exhibits::label))
+        .route(
+            "/warehouses/{id}/counts",
+            get(stock_counts::list).post(stock_counts::open),
+        )
+        .route("/stock-counts/{id}", get(stock_counts::get_one))
+        .route("/stock-counts/{id}/lines", post(stock_counts::record_line))
+        .route("/stock-counts/{id}/close", post(stock_counts::close))
+        .route("/stock-counts/{id}/explain", post(stock_counts::explain))
         .route(
             "/warehouses",
             get(exhibits::warehouses).post(exhibits::create_warehouse),

@@ -27,7 +27,7 @@ const HREF: &str = "/exhibits";
 struct ListPage {
     layout: Layout,
     items: Vec<Exhibit>,
-    /// "" (all), "overdue", or a status code.
+    /// "" (all), "overdue", "to_return", or a status code.
     filter: String,
 }
 
@@ -48,6 +48,10 @@ pub async fn list(
         "" => ExhibitQuery::default(),
         "overdue" => ExhibitQuery {
             overdue: Some(true),
+            ..Default::default()
+        },
+        "to_return" => ExhibitQuery {
+            to_return: Some(true),
             ..Default::default()
         },
         s => ExhibitQuery {
@@ -266,10 +270,21 @@ pub async fn record_move(
 #[template(path = "warehouses.html")]
 struct WarehousesPage {
     layout: Layout,
-    items: Vec<(WarehouseRow, Vec<CameraRow>)>,
+    /// A warehouse, its cameras, its recent counts, whether one of them is still open.
+    items: Vec<(WarehouseRow, Vec<CameraRow>, Vec<CountRef>, bool)>,
     can_manage: bool,
+    /// Keepers and case officers open and record counts.
+    can_count: bool,
     units: Vec<(String, String)>,
     error: Option<String>,
+}
+
+/// A recent count of a warehouse: id, when it opened (dd/mm/yyyy HH:MM), status label.
+pub struct CountRef {
+    id: String,
+    opened: String,
+    status: String,
+    open: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -305,9 +320,28 @@ async fn warehouses_page(state: &AppState, actor: &Actor, error: Option<AppError
             .warehouse_cameras(actor, &w.id)
             .await
             .unwrap_or_default();
-        items.push((w, cams));
+        let counts = app
+            .stock_counts(actor, &w.id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .take(5)
+            .map(|c| CountRef {
+                opened: qltt_store::parse_ts(&c.opened_at)
+                    .map(qltt_domain::format::format_instant)
+                    .unwrap_or_default(),
+                status: qltt_domain::exhibit::count::CountStatus::parse(&c.status)
+                    .map(|s| s.label().to_string())
+                    .unwrap_or_default(),
+                open: c.status == "open",
+                id: c.id,
+            })
+            .collect::<Vec<_>>();
+        let counting = counts.iter().any(|c| c.open);
+        items.push((w, cams, counts, counting));
     }
     let can_manage = actor.may(Permission::ManageWarehouses);
+    let can_count = actor.may(Permission::MoveExhibits);
     let units = if can_manage {
         app.units_in_scope(actor)
             .await
@@ -327,6 +361,7 @@ async fn warehouses_page(state: &AppState, actor: &Actor, error: Option<AppError
         layout,
         items,
         can_manage,
+        can_count,
         units,
         error: error.map(|e| e.message),
     };
@@ -384,4 +419,78 @@ pub async fn file(
         Ok((row, bytes)) => crate::api::exhibits::file_response(&row, bytes),
         Err(e) => error_page(Layout::for_actor(&state.app, &actor, TITLE, HREF).await, &e),
     }
+}
+
+fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file_name}\""),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The printable label of one lot (A4 sheet, QR code to the lot).
+pub async fn label(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    match state.app.exhibit_labels(&actor, Some(&id), None).await {
+        Ok(pdf) => pdf_response(pdf, "nhan-tang-vat.pdf"),
+        Err(e) => error_page(Layout::for_actor(&state.app, &actor, TITLE, HREF).await, &e),
+    }
+}
+
+/// The labels of every lot of a case still held.
+pub async fn case_labels(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    match state.app.exhibit_labels(&actor, None, Some(&id)).await {
+        Ok(pdf) => pdf_response(pdf, "nhan-tang-vat.pdf"),
+        Err(e) => error_page(Layout::for_actor(&state.app, &actor, TITLE, HREF).await, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "exhibits_scan.html")]
+struct ScanPage {
+    layout: Layout,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ScanQuery {
+    #[serde(default)]
+    lot_no: String,
+}
+
+/// Scanning a label with the phone's camera, or typing its lot number.
+pub async fn scan(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Query(q): Query<ScanQuery>,
+) -> Response {
+    let lot_no = q.lot_no.trim();
+    if !lot_no.is_empty() {
+        return match state.app.exhibit_by_lot_no(&actor, lot_no).await {
+            Ok(e) => Redirect::to(&format!("/exhibits/{}", e.row.id)).into_response(),
+            Err(e) => error_page(Layout::for_actor(&state.app, &actor, TITLE, HREF).await, &e),
+        };
+    }
+    let layout = Layout::for_actor(&state.app, &actor, TITLE, HREF).await;
+    render(&ScanPage { layout })
 }

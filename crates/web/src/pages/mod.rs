@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cases;
 pub mod commitments;
 pub mod documents;
+pub mod exhibit_register;
 pub mod exhibits;
 pub mod home;
 pub mod layout;
@@ -14,6 +15,7 @@ pub mod login;
 pub mod officers;
 pub mod org;
 pub mod search;
+pub mod stock_counts;
 
 use askama::Template;
 use axum::Router;
@@ -62,12 +64,20 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/exhibits/{id}",
             get(exhibits::detail).post(exhibits::record_move),
         )
+        .route("/exhibits/scan", get(exhibits::scan))
         .route("/exhibits/lot/{lot_no}", get(exhibits::by_lot))
+        .route("/exhibits/{id}/label.pdf", get(exhibits::label))
+        .route("/cases/{id}/labels.pdf", get(exhibits::case_labels))
         .route(
             "/warehouses",
             get(exhibits::warehouses).post(exhibits::warehouses_act),
         )
         .route("/files/{sha256}", get(exhibits::file))
+        .route("/warehouses/{id}/counts", post(stock_counts::open))
+        .route(
+            "/stock-counts/{id}",
+            get(stock_counts::show).post(stock_counts::act),
+        )
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/new", get(cases::new_form))
         .route("/cases/{id}", get(cases::detail))
@@ -86,6 +96,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .layer(middleware::from_fn_with_state(state, crate::csrf::guard))
         // A file upload (multipart): its handler checks the CSRF token itself.
         .merge(businesses::import::routes())
+        .merge(exhibit_register::routes())
         // Public verification with a side-effect-free upload (no session, no CSRF token).
         .merge(documents::routes())
 }

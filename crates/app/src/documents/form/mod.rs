@@ -221,6 +221,7 @@ pub fn build(i: &FormInput<'_>) -> Document {
                     paragraphs: extra,
                 });
             }
+            sections.extend(confiscated_lots(body.get("confiscated_exhibits")));
             let remedial = lines(body.get("remedial_measures"));
             if !remedial.is_empty() {
                 sections.push(Section {
@@ -248,6 +249,7 @@ pub fn build(i: &FormInput<'_>) -> Document {
                     paragraphs: conf,
                 });
             }
+            sections.extend(confiscated_lots(body.get("confiscated_exhibits")));
         }
         K::InstalmentDecision | K::PostponementDecision | K::CoercionDecision => {
             bases.extend(sanction_decision.clone());

@@ -159,6 +159,35 @@ pub(super) fn lines(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The lots a decision confiscates, one line each: "Lô QN-TV-2026-00001: Kem dưỡng da — 120
+/// hộp, trị giá 36.000.000 đồng".
+pub(super) fn confiscated_lots(v: Option<&Value>) -> Option<Section> {
+    let lots = v.and_then(Value::as_array).filter(|a| !a.is_empty())?;
+    let paragraphs = lots
+        .iter()
+        .map(|l| {
+            let s = |k: &str| l.get(k).and_then(Value::as_str).unwrap_or_default();
+            let value = l
+                .get("estimated_value")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            format!(
+                "Lô {}: {} — {} {}, trị giá {}",
+                s("lot_no"),
+                s("description"),
+                s("quantity"),
+                s("unit_of_measure"),
+                qltt_domain::format::Vnd(value).display()
+            )
+        })
+        .collect();
+    Some(Section {
+        heading: Some("Tang vật, phương tiện bị tịch thu".into()),
+        fields: vec![],
+        paragraphs,
+    })
+}
+
 pub(super) fn text_section(heading: &str, text: Option<&str>) -> Option<Section> {
     text.map(|t| Section {
         heading: Some(heading.into()),

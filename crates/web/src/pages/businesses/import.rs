@@ -18,7 +18,7 @@ use qltt_domain::officer::Permission;
 
 use super::field_label;
 use crate::AppState;
-use crate::csrf::constant_time_eq;
+use crate::csrf::multipart_token_ok;
 use crate::pages::{Layout, PageActor, error_page, render};
 
 pub fn routes() -> Router<AppState> {
@@ -102,12 +102,11 @@ pub async fn submit(
 ) -> Response {
     let read = read_form(multipart).await;
     // The session's token first: without it nothing of the request is acted on.
-    let token_ok = match (&read, actor.csrf.as_deref()) {
-        (Ok((Some(presented), _)), Some(expected)) => {
-            !expected.is_empty() && constant_time_eq(presented, expected)
-        }
-        _ => false,
+    let presented = match &read {
+        Ok((token, _)) => token.as_deref(),
+        Err(_) => None,
     };
+    let token_ok = multipart_token_ok(presented, actor.csrf.as_deref());
     if !token_ok && !matches!(read, Err(ref e) if e.code == "request.too_large") {
         tracing::warn!(path = "/businesses/import", "csrf check failed");
         let layout = Layout::for_actor(&state.app, &actor, TITLE, "/businesses").await;

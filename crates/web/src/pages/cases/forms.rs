@@ -9,8 +9,9 @@ use qltt_domain::case::Action;
 pub struct Field {
     pub key: &'static str,
     pub label: &'static str,
-    /// text | textarea | date | datetime | money | bool | select | lines | officers | group |
-    /// signature | location | fines
+    /// text | textarea | date | datetime | money | bool | select | lines | officers | checks |
+    /// group | signature | location | fines (`officers` and `checks` are lists of checkboxes whose
+    /// ticked values make an array)
     pub kind: &'static str,
     pub required: bool,
     pub hint: &'static str,
@@ -99,8 +100,33 @@ fn witnesses() -> Field {
 }
 
 /// The fields of a step. `violation_types` feeds the act picker; `officers` the team picker;
-/// `acts` the fine lines of a sanction decision (code, label).
+/// `acts` the fine lines of a sanction decision (code, label); `lots` the case's exhibit lots
+/// still held, which a decision may confiscate (id, label).
 pub fn fields(
+    action: Action,
+    violation_types: &[(String, String)],
+    officers: &[(String, String)],
+    acts: &[(String, String)],
+    lots: &[(String, String)],
+) -> Vec<Field> {
+    let mut out = step_fields(action, violation_types, officers, acts);
+    if matches!(action, Action::IssueSanction | Action::DecideNoSanction) && !lots.is_empty() {
+        let mut pick = hint(
+            f(
+                "confiscated_exhibits",
+                "Tịch thu lô tang vật, phương tiện",
+                "checks",
+                false,
+            ),
+            "Lô được đánh dấu chuyển sang \"chờ xử lý\" cùng quyết định; lô không đánh dấu sẽ phải trả lại.",
+        );
+        pick.options = lots.to_vec();
+        out.push(pick);
+    }
+    out
+}
+
+fn step_fields(
     action: Action,
     violation_types: &[(String, String)],
     officers: &[(String, String)],

@@ -239,6 +239,10 @@ struct DetailPage {
     fine_total: String,
     paid_total: String,
     today: String,
+    /// The case's exhibit lots (for officers who may see them).
+    lots: Vec<qltt_app::exhibits::Exhibit>,
+    /// Whether this officer may register a lot on the case now.
+    may_record_lot: bool,
 }
 
 pub async fn detail(
@@ -297,6 +301,45 @@ pub async fn detail(
             .map(|b| (b.row.id, b.row.name)),
         None => None,
     };
+    let lots = if actor.may(Permission::ViewExhibits) {
+        app.list_exhibits(
+            &actor,
+            &qltt_app::exhibits::ExhibitQuery {
+                case_id: Some(c.row.id.clone()),
+                limit: Some(500),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    // What a decision may confiscate: the lots still held.
+    let held: Vec<(String, String)> = lots
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.row.status.as_str(),
+                "seized" | "in_custody" | "checked_out"
+            )
+        })
+        .map(|e| {
+            (
+                e.row.id.clone(),
+                format!(
+                    "{} — {} — {} {} ({})",
+                    e.row.lot_no,
+                    e.row.description,
+                    e.quantity,
+                    e.row.unit_of_measure,
+                    e.estimated_value_text
+                ),
+            )
+        })
+        .collect();
+    let may_record_lot = actor.may(Permission::RecordExhibits)
+        && !matches!(c.row.state.as_str(), "lead" | "proposed" | "closed");
     // The pickers of the forms: catalogue, officers of the scope, acts of this case.
     let may_act = actor.may(Permission::HandleCases) || actor.may(Permission::RecordPayments);
     let mut forms = Vec::new();
@@ -354,7 +397,7 @@ pub async fn detail(
                     forms.push(StepForm {
                         action: action.as_str(),
                         label: action.label(),
-                        fields: forms::fields(action, &vts, &officers, &acts),
+                        fields: forms::fields(action, &vts, &officers, &acts, &held),
                     });
                 }
             }
@@ -409,6 +452,8 @@ pub async fn detail(
         fine_total: money(c.row.fine_total),
         paid_total: money(c.row.paid_total),
         today: today_s,
+        lots,
+        may_record_lot,
         c,
     })
 }
