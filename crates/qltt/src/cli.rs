@@ -76,6 +76,17 @@ pub enum Command {
     /// Benchmarks of issue 4 on fresh databases, each beside a baseline of the same run.
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
+    /// Generate a large realistic data set: N cases and 6·N businesses over the 34 provinces,
+    /// with teams, officers, documents, payments and exhibits (refused on a database that
+    /// already holds one; exit 2).
+    Demo {
+        /// N: the number of cases.
+        #[arg(long)]
+        scale: u64,
+        /// The same seed generates the same data set.
+        #[arg(long, default_value_t = qltt_app::bootstrap::scale::DEFAULT_SEED)]
+        seed: u64,
+    },
     /// The search index (under the data folder's `search`).
     #[command(subcommand)]
     Search(crate::search_cmd::SearchCommand),

@@ -4,6 +4,7 @@ mod backup;
 mod bench;
 mod bench_search;
 mod cli;
+mod demo_cmd;
 mod search_cmd;
 
 use std::io::Read;
@@ -187,6 +188,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { file } => backup::backup(&cli.global, &file).await,
         Command::Restore { file } => backup::restore(&cli.global, &file).await,
         Command::Bench(cmd) => bench::run(cmd).await,
+        Command::Demo { scale, seed } => {
+            let app = open_app(&cli).await?;
+            bootstrap(&app, true).await?;
+            demo_cmd::run(&app, scale, seed).await
+        }
         Command::Search(cmd) => {
             let app = open_app(&cli).await?;
             search_cmd::run(app, &cli.global.data_dir, cmd).await

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod blobs;
+pub mod bulk;
 pub mod businesses;
 pub mod calendar;
 pub mod cases;

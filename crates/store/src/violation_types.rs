@@ -152,3 +152,9 @@ pub enum Upsert {
     Updated,
     Unchanged,
 }
+
+/// Every version of every violation type (the catalogue is small: tens of rows).
+pub async fn all(pool: &AnyPool) -> Result<Vec<ViolationTypeRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM violation_types ORDER BY code, effective_from");
+    Ok(sqlx::query_as(&sql).fetch_all(pool).await?)
+}

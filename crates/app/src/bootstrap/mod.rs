@@ -3,6 +3,7 @@
 
 pub mod demo;
 mod demo_cases;
+pub mod scale;
 
 use qltt_domain::officer::{Role, Username};
 use qltt_store::units;

@@ -352,7 +352,7 @@ impl App {
 }
 
 /// "Điểm a khoản 1 Điều 17 Nghị định 98/2020/NĐ-CP" (the point only when there is one).
-fn legal_basis(vt: &qltt_store::violation_types::ViolationTypeRow) -> String {
+pub(crate) fn legal_basis(vt: &qltt_store::violation_types::ViolationTypeRow) -> String {
     let point = if vt.point.is_empty() {
         String::new()
     } else {

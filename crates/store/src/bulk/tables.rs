@@ -1,0 +1,252 @@
+//! The tables a generated data set fills, with their columns in the order rows give them.
+
+/// A table the generator fills: its name and the columns each row gives, in order (the first
+/// column is the row's id, which the batch's audit event reports as a range).
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+}
+
+macro_rules! table {
+    ($const:ident, $name:literal, [$($col:literal),* $(,)?]) => {
+        pub const $const: Table = Table { name: $name, columns: &[$($col),*] };
+    };
+}
+
+table!(
+    UNITS,
+    "units",
+    [
+        "id",
+        "code",
+        "kind",
+        "name",
+        "parent_id",
+        "merged_into",
+        "valid_from",
+        "valid_to",
+        "created_at"
+    ]
+);
+table!(
+    UNIT_VERSIONS,
+    "unit_versions",
+    [
+        "id",
+        "unit_id",
+        "name",
+        "parent_id",
+        "valid_from",
+        "valid_to",
+        "reason"
+    ]
+);
+table!(
+    USERS,
+    "users",
+    [
+        "id",
+        "username",
+        "full_name",
+        "password_hash",
+        "unit_id",
+        "rank",
+        "active",
+        "created_at",
+        "updated_at"
+    ]
+);
+table!(USER_ROLES, "user_roles", ["user_id", "role"]);
+table!(
+    WAREHOUSES,
+    "warehouses",
+    [
+        "id",
+        "unit_id",
+        "code",
+        "name",
+        "address",
+        "created_by",
+        "created_at"
+    ]
+);
+table!(
+    BUSINESSES,
+    "businesses",
+    [
+        "id",
+        "unit_id",
+        "kind",
+        "name",
+        "tax_code",
+        "registration_no",
+        "registration_date",
+        "registration_issuer",
+        "representative",
+        "address",
+        "province",
+        "commune",
+        "business_lines",
+        "phone",
+        "email",
+        "website",
+        "risk_note",
+        "search_text",
+        "merged_into",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+);
+table!(
+    CASES,
+    "cases",
+    [
+        "id",
+        "unit_id",
+        "business_id",
+        "origin",
+        "summary",
+        "state",
+        "enforcement",
+        "violation_found",
+        "offender_kind",
+        "fine_total",
+        "paid_total",
+        "decision_delivered",
+        "data",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+);
+table!(
+    CASE_STEPS,
+    "case_steps",
+    [
+        "id",
+        "case_id",
+        "seq",
+        "action",
+        "from_state",
+        "to_state",
+        "actor_id",
+        "at",
+        "payload"
+    ]
+);
+table!(
+    CASE_VIOLATIONS,
+    "case_violations",
+    [
+        "id",
+        "case_id",
+        "seq",
+        "violation_type_id",
+        "facts",
+        "mitigating",
+        "aggravating",
+        "frame_min",
+        "frame_max",
+        "violation_group",
+        "two_year_limit",
+        "ended_on",
+        "discovered_on",
+        "fine",
+    ]
+);
+table!(
+    CASE_DEADLINES,
+    "case_deadlines",
+    [
+        "id", "case_id", "unit_id", "kind", "due_on", "basis", "met_at"
+    ]
+);
+table!(
+    CASE_PAYMENTS,
+    "case_payments",
+    [
+        "id",
+        "case_id",
+        "paid_on",
+        "amount",
+        "late_charge",
+        "receipt_no",
+        "recorded_by",
+        "recorded_at"
+    ]
+);
+table!(
+    DOCUMENTS,
+    "documents",
+    [
+        "id",
+        "case_id",
+        "unit_id",
+        "kind",
+        "register",
+        "year",
+        "seq",
+        "number",
+        "issued_on",
+        "status",
+        "content",
+        "created_by",
+        "created_at",
+    ]
+);
+table!(
+    EXHIBITS,
+    "exhibits",
+    [
+        "id",
+        "case_id",
+        "unit_id",
+        "lot_no",
+        "parent_id",
+        "kind",
+        "category",
+        "description",
+        "brand",
+        "unit_of_measure",
+        "quantity_milli",
+        "estimated_value",
+        "seal_numbers",
+        "photos",
+        "status",
+        "warehouse_id",
+        "zone",
+        "shelf",
+        "seizure_document_id",
+        "seized_on",
+        "seizure_due",
+        "head_seq",
+        "head_hash",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+);
+table!(
+    CUSTODY_EVENTS,
+    "custody_events",
+    [
+        "id",
+        "exhibit_id",
+        "seq",
+        "kind",
+        "quantity_milli",
+        "occurred_at",
+        "handed_over_by",
+        "received_by",
+        "details",
+        "details_digest",
+        "prev_hash",
+        "hash",
+        "recorded_by",
+        "recorded_at",
+    ]
+);
