@@ -148,6 +148,18 @@ async fn a_generated_set_looks_like_the_real_thing(t: TestApp) {
     .remove(0);
     let (s, _) = t.get(&ksv, &format!("/api/v1/cases/{other}")).await;
     assert_eq!(s, 404);
+    // A generated case reads like a real one: its documents and deadlines are listed.
+    for (id,) in &mine {
+        let (s, c) = t.get(&ksv, &format!("/api/v1/cases/{id}")).await;
+        assert_eq!(s, 200, "{c}");
+        let documents = c["documents"].as_array().map_or(0, Vec::len);
+        let steps: Vec<(i64,)> = rows(
+            &t,
+            &format!("SELECT COUNT(*) FROM documents WHERE case_id = '{id}'"),
+        )
+        .await;
+        assert_eq!(documents as i64, steps[0].0, "{c}");
+    }
 
     // A real step after generation takes the next number of its register: the team with the
     // most generated proposals this year proposes once more.
