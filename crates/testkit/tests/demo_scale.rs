@@ -108,6 +108,11 @@ async fn a_generated_set_looks_like_the_real_thing(t: TestApp) {
         Verification::Intact { .. } => {}
         broken => panic!("audit chain broken: {broken:?}"),
     }
+    // Every generated lot's custody chain verifies as `qltt audit verify` walks it.
+    let chains = qltt_store::exhibits::verify_chains(t.app.db.pool())
+        .await
+        .expect("chains");
+    assert!(chains.lots > 0 && chains.broken.is_none(), "{chains:?}");
 
     // A second run would duplicate the set: refused.
     let again = t
