@@ -18,6 +18,7 @@ pub mod law;
 pub mod lookup;
 pub mod officers;
 pub mod org;
+pub mod reports;
 pub mod search;
 pub mod violations;
 
@@ -156,5 +157,6 @@ pub(crate) async fn record(
     .await?;
     qltt_store::outbox::push(tx, change.topic, change.entity_id, &change.details).await?;
     search::outbox_written();
+    reports::outbox_written();
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod format;
 pub mod law;
 pub mod officer;
 pub mod org;
+pub mod report;
 pub mod text;
 
 pub use clock::Clock;

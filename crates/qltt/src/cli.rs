@@ -87,6 +87,9 @@ pub enum Command {
         #[arg(long, default_value_t = qltt_app::bootstrap::scale::DEFAULT_SEED)]
         seed: u64,
     },
+    /// The report roll-ups: `qltt reports reconcile [--repair]`.
+    #[command(subcommand)]
+    Reports(crate::reports_cmd::ReportsCommand),
     /// The search index (under the data folder's `search`).
     #[command(subcommand)]
     Search(crate::search_cmd::SearchCommand),

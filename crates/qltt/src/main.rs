@@ -5,6 +5,7 @@ mod bench;
 mod bench_search;
 mod cli;
 mod demo_cmd;
+mod reports_cmd;
 mod search_cmd;
 
 use std::io::Read;
@@ -193,6 +194,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bootstrap(&app, true).await?;
             demo_cmd::run(&app, scale, seed).await
         }
+        Command::Reports(cmd) => {
+            let app = open_app(&cli).await?;
+            reports_cmd::run(app, cmd).await
+        }
         Command::Search(cmd) => {
             let app = open_app(&cli).await?;
             search_cmd::run(app, &cli.global.data_dir, cmd).await
@@ -275,6 +280,10 @@ async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
     let _search_job = state
         .app
         .spawn_search_job(std::time::Duration::from_secs(5));
+    // The report roll-ups likewise, with the nightly reconciliation.
+    let _reports_job = state
+        .app
+        .spawn_reports_job(std::time::Duration::from_secs(5));
     let router = qltt_web::router(state);
     println!(
         "QLTT đang chạy: http://{local}  (cơ sở dữ liệu: {}, khởi động {} ms)",

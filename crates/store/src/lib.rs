@@ -18,6 +18,7 @@ pub mod exhibits;
 pub mod idempotency;
 pub mod outbox;
 pub mod stock_counts;
+pub mod reports;
 pub mod units;
 pub mod users;
 pub mod violation_types;

@@ -19,22 +19,26 @@ use qltt_search::{SearchDoc, SearchIndex};
 use qltt_store::businesses::BusinessRow;
 use qltt_store::cases::CaseRow;
 use qltt_store::documents::DocumentRow;
+use qltt_store::outbox::{Follower, HORIZON_LAG, id_at};
 use qltt_store::{businesses, cases, documents, units};
 use sqlx::AnyPool;
 
 use super::docs::{self, UnitTree};
 use crate::{App, AppError, AppResult};
 
-/// How long a transaction may stay open between writing its outbox entry and committing, and
-/// still be indexed by the normal path. Longer ones are caught by a rebuild only.
-const HORIZON_LAG: Duration = Duration::from_secs(600);
 /// Outbox entries read per round.
 const BATCH: i64 = 500;
 /// Rows read per page during a rebuild.
 const PAGE: i64 = 1000;
 
-const TOPICS: &str = "(topic LIKE 'business.%' OR topic LIKE 'case.%' \
-    OR topic LIKE 'document.%' OR topic LIKE 'unit.%')";
+/// The job's marks and horizon over the outbox (migration 0008).
+const FOLLOWER: Follower = Follower {
+    marks: "search_marks",
+    mark_column: "indexed_at",
+    state: "search_state",
+    topics: "(o.topic LIKE 'business.%' OR o.topic LIKE 'case.%' \
+        OR o.topic LIKE 'document.%' OR o.topic LIKE 'unit.%')",
+};
 
 const BUSINESS_COLUMNS: &str = "id, unit_id, kind, name, tax_code, registration_no, \
     registration_date, registration_issuer, representative, address, province, commune, \
@@ -59,23 +63,8 @@ fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::internal(e)
 }
 
-/// The smallest UUIDv7 text of the instant `t`: outbox ids at or after `t` sort above it.
-fn id_at(t: SystemTime) -> String {
-    let ms = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64;
-    format!(
-        "{:08x}-{:04x}-0000-0000-000000000000",
-        (ms >> 16) & 0xffff_ffff,
-        ms & 0xffff
-    )
-}
-
 async fn state(pool: &AnyPool, key: &str) -> AppResult<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM search_state WHERE key = $1")
-        .bind(key)
-        .fetch_optional(pool)
-        .await
-        .map_err(internal)?;
-    Ok(row.map(|r| r.0))
+    Ok(FOLLOWER.state_value(pool, key).await?)
 }
 
 async fn apply(index: Arc<dyn SearchIndex>, ops: Vec<Op>, marker: Option<String>) -> AppResult<()> {
@@ -97,15 +86,7 @@ async fn apply(index: Arc<dyn SearchIndex>, ops: Vec<Op>, marker: Option<String>
 impl App {
     async fn set_search_state(&self, key: &str, value: &str) -> AppResult<()> {
         let mut tx = self.db.begin(self.now()).await?;
-        sqlx::query(
-            "INSERT INTO search_state (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(tx.conn())
-        .await
-        .map_err(internal)?;
+        FOLLOWER.set_state(&mut tx, key, value).await?;
         tx.commit_bookkeeping().await?;
         Ok(())
     }
@@ -235,8 +216,7 @@ impl App {
         let marker = uuid::Uuid::now_v7().to_string();
         apply(self.search.index.clone(), Vec::new(), Some(marker.clone())).await?;
         let horizon = id_at(started.checked_sub(HORIZON_LAG).unwrap_or(UNIX_EPOCH));
-        self.set_search_state("horizon", &horizon).await?;
-        self.prune_marks(&horizon).await?;
+        self.advance_horizon(&horizon).await?;
         // Last: until the database names this index, a crash above means "rebuild again".
         self.set_search_state("index_id", &marker).await?;
         Ok(total)
@@ -259,13 +239,9 @@ impl App {
         .map_err(internal)
     }
 
-    async fn prune_marks(&self, horizon: &str) -> AppResult<()> {
+    async fn advance_horizon(&self, horizon: &str) -> AppResult<()> {
         let mut tx = self.db.begin(self.now()).await?;
-        sqlx::query("DELETE FROM search_marks WHERE outbox_id <= $1")
-            .bind(horizon)
-            .execute(tx.conn())
-            .await
-            .map_err(internal)?;
+        FOLLOWER.advance(&mut tx, horizon).await?;
         tx.commit_bookkeeping().await?;
         Ok(())
     }
@@ -275,18 +251,7 @@ impl App {
         let horizon = state(pool, "horizon").await?.unwrap_or_default();
         let mut indexed = 0;
         loop {
-            let sql = format!(
-                "SELECT o.id, o.topic, o.entity_id FROM outbox o \
-                 WHERE o.id > $1 AND {TOPICS} \
-                 AND NOT EXISTS (SELECT 1 FROM search_marks m WHERE m.outbox_id = o.id) \
-                 ORDER BY o.id LIMIT $2"
-            );
-            let entries: Vec<(String, String, String)> = sqlx::query_as(&sql)
-                .bind(&horizon)
-                .bind(BATCH)
-                .fetch_all(pool)
-                .await
-                .map_err(internal)?;
+            let entries = FOLLOWER.pending(pool, &horizon, BATCH).await?;
             if entries.is_empty() {
                 break;
             }
@@ -318,18 +283,7 @@ impl App {
             }
             apply(self.search.index.clone(), ops, None).await?;
             let mut tx = self.db.begin(self.now()).await?;
-            let at = qltt_store::ts(self.now());
-            for (id, _, _) in &entries {
-                sqlx::query(
-                    "INSERT INTO search_marks (outbox_id, indexed_at) VALUES ($1, $2) \
-                     ON CONFLICT (outbox_id) DO NOTHING",
-                )
-                .bind(id)
-                .bind(&at)
-                .execute(tx.conn())
-                .await
-                .map_err(internal)?;
-            }
+            FOLLOWER.mark(&mut tx, &entries).await?;
             tx.commit_bookkeeping().await?;
             indexed += entries.len();
         }
@@ -341,8 +295,7 @@ impl App {
                 .unwrap_or(UNIX_EPOCH),
         );
         if next > horizon {
-            self.set_search_state("horizon", &next).await?;
-            self.prune_marks(&next).await?;
+            self.advance_horizon(&next).await?;
         }
         Ok(indexed)
     }

@@ -70,6 +70,8 @@ pub enum Permission {
     ManageWarehouses,
     /// Upload files (photos, scans, clips) to attach to records.
     UploadFiles,
+    /// See the figures of one's scope (dashboard, summaries, exports): the leaders who report.
+    ViewReports,
 }
 
 impl Role {
@@ -122,6 +124,11 @@ impl Role {
             DisposeExhibits => matches!(self, Admin | UnitHead | DeputyUnitHead),
             ManageWarehouses => matches!(self, Admin | UnitHead | DeputyUnitHead),
             UploadFiles => !matches!(self, Viewer),
+            // Leaders report the figures of their unit; the accountant reconciles the fines.
+            ViewReports => matches!(
+                self,
+                Admin | UnitHead | DeputyUnitHead | TeamLeader | Accountant
+            ),
         }
     }
 }

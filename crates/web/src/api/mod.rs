@@ -9,6 +9,7 @@ pub mod documents;
 pub mod exhibits;
 pub mod health;
 pub mod law;
+pub mod reports;
 pub mod search;
 pub mod session;
 pub mod stock_counts;
@@ -45,6 +46,7 @@ use crate::error::ApiError;
         businesses::list, businesses::create, businesses::get_one, businesses::change, businesses::history, businesses::import, businesses::merge,
         documents::get_one, documents::pdf, documents::correct,
         search::search,
+        reports::summary,
         commitments::list, commitments::create, commitments::get_one, commitments::record, commitments::withdraw,
         exhibits::list, exhibits::create, exhibits::get_one, exhibits::move_lot, exhibits::custody, exhibits::label,
         exhibits::warehouses, exhibits::create_warehouse, exhibits::cameras, exhibits::register_camera,
@@ -102,6 +104,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/documents/{id}/corrections", post(documents::correct))
         .route("/queues", get(cases::queues))
         .route("/search", get(search::search))
+        .route("/reports/summary", get(reports::summary))
+        .route("/reports/summary.csv", get(reports::summary_csv))
+        .route("/reports/summary.xlsx", get(reports::summary_xlsx))
         .route("/events", get(cases::events))
         .route("/law/deadlines", post(law::deadlines))
         .route("/violation-types", get(violation_types::list))

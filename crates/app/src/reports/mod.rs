@@ -1,0 +1,406 @@
+//! Reports for leaders (issue 8): the figures of a unit subtree over a period, from the roll-ups
+//! the job keeps (see `job`), broken down by period, unit, violation group, channel or joint
+//! agency; the cases behind a figure; the reconciliation against the source tables.
+
+pub mod export;
+mod job;
+mod reconcile;
+mod source;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use qltt_domain::format::legal_day;
+use qltt_domain::officer::Permission;
+use qltt_domain::report::{Channel, Measure, Period, outstanding};
+use qltt_store::reports::{self, GroupKey};
+use qltt_store::units;
+use serde::Serialize;
+use tokio::sync::Notify;
+
+pub use reconcile::{Difference, ReconcileReport};
+
+use crate::{Actor, App, AppError, AppResult};
+
+/// Woken after a use case writes an outbox entry (besides the search job's own wake-up).
+pub(crate) static WAKE: LazyLock<Notify> = LazyLock::new(Notify::new);
+
+pub(crate) fn outbox_written() {
+    WAKE.notify_one();
+}
+
+/// The figures of one row (or the total). Money in đồng.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Figures {
+    pub cases_inspected: i64,
+    pub cases_with_violations: i64,
+    pub violations: i64,
+    pub fines_imposed: i64,
+    pub fines_collected: i64,
+    /// Imposed minus collected up to the end of the period (of the row, for a trend).
+    pub fines_outstanding: i64,
+    pub value_seized: i64,
+    pub value_confiscated: i64,
+    pub value_destroyed: i64,
+    pub cases_transferred: i64,
+}
+
+impl Figures {
+    fn add(&mut self, measure: Measure, v: i64) {
+        let slot = match measure {
+            Measure::CasesInspected => &mut self.cases_inspected,
+            Measure::CasesWithViolations => &mut self.cases_with_violations,
+            Measure::Violations => &mut self.violations,
+            Measure::FinesImposed => &mut self.fines_imposed,
+            Measure::FinesCollected => &mut self.fines_collected,
+            Measure::ValueSeized => &mut self.value_seized,
+            Measure::ValueConfiscated => &mut self.value_confiscated,
+            Measure::ValueDestroyed => &mut self.value_destroyed,
+            Measure::CasesTransferred => &mut self.cases_transferred,
+        };
+        *slot += v;
+    }
+
+    /// The value of a stored measure (for pages and exports that walk [`Measure::ALL`]).
+    pub fn get(&self, measure: Measure) -> i64 {
+        match measure {
+            Measure::CasesInspected => self.cases_inspected,
+            Measure::CasesWithViolations => self.cases_with_violations,
+            Measure::Violations => self.violations,
+            Measure::FinesImposed => self.fines_imposed,
+            Measure::FinesCollected => self.fines_collected,
+            Measure::ValueSeized => self.value_seized,
+            Measure::ValueConfiscated => self.value_confiscated,
+            Measure::ValueDestroyed => self.value_destroyed,
+            Measure::CasesTransferred => self.cases_transferred,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SummaryRow {
+    /// The unit id, group, channel, agency, or the first day of the period.
+    pub key: String,
+    pub label: String,
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Summary {
+    pub from: String,
+    pub to: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub group_by: String,
+    pub totals: Figures,
+    pub rows: Vec<SummaryRow>,
+}
+
+/// What a summary is asked for (all optional: the actor's unit, this year up to today, by month).
+#[derive(Debug, Clone, Default)]
+pub struct SummaryQuery {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub unit_id: Option<String>,
+    pub group_by: Option<String>,
+}
+
+/// How rows are cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Period(Period),
+    Unit,
+    Group,
+    Channel,
+    Agency,
+}
+
+impl GroupBy {
+    pub fn parse(s: &str) -> AppResult<GroupBy> {
+        Ok(match s {
+            "unit" => GroupBy::Unit,
+            "group" => GroupBy::Group,
+            "channel" => GroupBy::Channel,
+            "agency" => GroupBy::Agency,
+            other => GroupBy::Period(Period::parse(other).map_err(|_| {
+                AppError::bad_input(
+                    "report.invalid_group_by",
+                    "Cách chia không hợp lệ (day, month, quarter, year, unit, group, channel, agency).",
+                )
+            })?),
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Period(p) => p.as_str(),
+            GroupBy::Unit => "unit",
+            GroupBy::Group => "group",
+            GroupBy::Channel => "channel",
+            GroupBy::Agency => "agency",
+        }
+    }
+}
+
+/// A day span longer than this cannot be cut by day (a page of a year of days is no report).
+const MAX_DAYS_BY_DAY: i64 = 366;
+
+pub fn agency_label(agency: &str) -> &'static str {
+    match agency {
+        "" => "Không phối hợp",
+        "police" => "Công an",
+        "customs" => "Hải quan",
+        "tax" => "Thuế",
+        "health" => "Y tế",
+        "agriculture" => "Nông nghiệp",
+        "border_guard" => "Bộ đội Biên phòng",
+        _ => "Cơ quan khác",
+    }
+}
+
+pub fn group_label(group: &str) -> &'static str {
+    if group.is_empty() {
+        "Không có hành vi vi phạm"
+    } else {
+        crate::violations::group_label(group)
+    }
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn fold(rows: &[(String, String, i64)]) -> BTreeMap<String, Figures> {
+    let mut out: BTreeMap<String, Figures> = BTreeMap::new();
+    for (k, m, v) in rows {
+        if let Ok(m) = Measure::parse(m) {
+            out.entry(k.clone()).or_default().add(m, *v);
+        }
+    }
+    out
+}
+
+impl App {
+    /// The unit a report covers: the asked one if in the actor's scope (403 otherwise), else the
+    /// actor's own.
+    pub async fn report_unit(
+        &self,
+        actor: &Actor,
+        unit_id: Option<&str>,
+    ) -> AppResult<units::UnitRow> {
+        actor.require(Permission::ViewReports)?;
+        let id = unit_id
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or(&actor.unit_id);
+        let unit = units::get(self.db.pool(), id.trim())
+            .await?
+            .ok_or_else(|| AppError::not_found("unit.not_found"))?;
+        self.require_scope(actor, &unit.id).await?;
+        Ok(unit)
+    }
+
+    /// The figures of a unit subtree over a period (`GET /api/v1/reports/summary`).
+    #[tracing::instrument(skip(self, actor, q), fields(actor = %actor.id))]
+    pub async fn report_summary(&self, actor: &Actor, q: &SummaryQuery) -> AppResult<Summary> {
+        let unit = self.report_unit(actor, q.unit_id.as_deref()).await?;
+        let today = legal_day(self.now());
+        let to = q.to.unwrap_or(today);
+        let from = q.from.unwrap_or_else(|| Period::Year.start_of(to));
+        if from > to {
+            return Err(AppError::bad_input(
+                "report.invalid_period",
+                "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.",
+            ));
+        }
+        let group_by = GroupBy::parse(q.group_by.as_deref().unwrap_or("month"))?;
+        if group_by == GroupBy::Period(Period::Day) && (to - from).num_days() >= MAX_DAYS_BY_DAY {
+            return Err(AppError::bad_input(
+                "report.range_too_long",
+                "Chia theo ngày chỉ cho khoảng tối đa một năm; hãy chia theo tháng.",
+            ));
+        }
+        // Figures are as fresh as the last committed change.
+        self.reports_catch_up().await?;
+        let pool = self.db.pool();
+        let (f, t) = (day(from), day(to));
+        let total_rows = reports::sums(pool, &unit.id, Some(&f), &t, GroupKey::Total).await?;
+        let mut totals = fold(&total_rows).remove("").unwrap_or_default();
+        let all_time = fold(&reports::sums(pool, &unit.id, None, &t, GroupKey::Total).await?)
+            .remove("")
+            .unwrap_or_default();
+        totals.fines_outstanding = outstanding(all_time.fines_imposed, all_time.fines_collected);
+        let rows = match group_by {
+            GroupBy::Period(p) => self.period_rows(&unit.id, from, to, p).await?,
+            other => self.dimension_rows(&unit, &f, &t, other).await?,
+        };
+        Ok(Summary {
+            from: f,
+            to: t,
+            unit_id: unit.id.clone(),
+            unit_name: unit.name.clone(),
+            group_by: group_by.as_str().into(),
+            totals,
+            rows,
+        })
+    }
+
+    async fn period_rows(
+        &self,
+        root: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        p: Period,
+    ) -> AppResult<Vec<SummaryRow>> {
+        let pool = self.db.pool();
+        let key = if p == Period::Day {
+            GroupKey::Day
+        } else {
+            GroupKey::Month
+        };
+        // Month keys ("2026-03") become the month's first day, so that periods are day ranges.
+        let by_key: BTreeMap<String, Figures> =
+            fold(&reports::sums(pool, root, Some(&day(from)), &day(to), key).await?)
+                .into_iter()
+                .map(|(k, f)| {
+                    if k.len() == 7 {
+                        (format!("{k}-01"), f)
+                    } else {
+                        (k, f)
+                    }
+                })
+                .collect();
+        // Outstanding at the end of each period: what was outstanding before `from`, then each
+        // period's imposed minus collected.
+        let before = match from.pred_opt() {
+            Some(prev) => {
+                fold(&reports::sums(pool, root, None, &day(prev), GroupKey::Total).await?)
+                    .remove("")
+                    .unwrap_or_default()
+            }
+            None => Figures::default(),
+        };
+        let mut running = outstanding(before.fines_imposed, before.fines_collected);
+        let mut rows = Vec::new();
+        let mut start = p.start_of(from);
+        while start <= to {
+            let next = p.next(start);
+            let mut figures = Figures::default();
+            for f in by_key.range(day(start)..day(next)).map(|(_, f)| f) {
+                for m in Measure::ALL {
+                    figures.add(*m, f.get(*m));
+                }
+            }
+            running += figures.fines_imposed - figures.fines_collected;
+            figures.fines_outstanding = running;
+            rows.push(SummaryRow {
+                key: day(start),
+                label: p.period_label(start),
+                figures,
+            });
+            if next <= start {
+                break;
+            }
+            start = next;
+        }
+        Ok(rows)
+    }
+
+    async fn dimension_rows(
+        &self,
+        unit: &units::UnitRow,
+        from: &str,
+        to: &str,
+        by: GroupBy,
+    ) -> AppResult<Vec<SummaryRow>> {
+        let pool = self.db.pool();
+        let key = match by {
+            GroupBy::Unit => GroupKey::Unit,
+            GroupBy::Group => GroupKey::Group,
+            GroupBy::Channel => GroupKey::Channel,
+            _ => GroupKey::Agency,
+        };
+        let mut in_period = fold(&reports::sums(pool, &unit.id, Some(from), to, key).await?);
+        let mut to_date = fold(&reports::sums(pool, &unit.id, None, to, key).await?);
+        let mut labels: HashMap<String, String> = HashMap::new();
+        if by == GroupBy::Unit {
+            // Each unit's figures go to the child of the chosen unit it lies under (a merged
+            // unit under its successor); the chosen unit's own cases form their own row.
+            let tree = units::subtree(pool, &unit.id).await?;
+            let index: HashMap<&str, &units::UnitRow> =
+                tree.iter().map(|u| (u.id.as_str(), u)).collect();
+            let bucket = |id: &str| -> String {
+                let mut cur = id;
+                for _ in 0..64 {
+                    let Some(u) = index.get(cur) else { break };
+                    let up = u.merged_into.as_deref().or(u.parent_id.as_deref());
+                    match up {
+                        Some(up) if up == unit.id => return cur.to_string(),
+                        Some(up) if cur != unit.id => cur = up,
+                        _ => break,
+                    }
+                }
+                unit.id.clone()
+            };
+            for u in &tree {
+                labels.insert(u.id.clone(), u.name.clone());
+            }
+            let regroup = |m: BTreeMap<String, Figures>| {
+                let mut out: BTreeMap<String, Figures> = BTreeMap::new();
+                for (k, f) in m {
+                    let slot = out.entry(bucket(&k)).or_default();
+                    for ms in Measure::ALL {
+                        slot.add(*ms, f.get(*ms));
+                    }
+                }
+                out
+            };
+            in_period = regroup(in_period);
+            to_date = regroup(to_date);
+        }
+        let mut rows: Vec<SummaryRow> = in_period
+            .into_iter()
+            .map(|(k, mut figures)| {
+                let upto = to_date.get(&k).cloned().unwrap_or_default();
+                figures.fines_outstanding = outstanding(upto.fines_imposed, upto.fines_collected);
+                let label = match by {
+                    GroupBy::Unit => labels.get(&k).cloned().unwrap_or_else(|| k.clone()),
+                    GroupBy::Group => group_label(&k).to_string(),
+                    GroupBy::Channel => Channel::parse(&k).map_or("?", |c| c.label()).to_string(),
+                    _ => agency_label(&k).to_string(),
+                };
+                SummaryRow {
+                    key: k,
+                    label,
+                    figures,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| a.label.cmp(&b.label));
+        Ok(rows)
+    }
+
+    /// The ids of the cases behind a figure (drill-down), at most `limit`.
+    pub async fn report_cases(
+        &self,
+        actor: &Actor,
+        unit_id: Option<&str>,
+        measure: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: i64,
+    ) -> AppResult<Vec<String>> {
+        let unit = self.report_unit(actor, unit_id).await?;
+        let measure = Measure::parse(measure)?;
+        self.reports_catch_up().await?;
+        Ok(reports::cases_behind(
+            self.db.pool(),
+            &unit.id,
+            measure.as_str(),
+            &day(from),
+            &day(to),
+            limit,
+        )
+        .await?)
+    }
+}

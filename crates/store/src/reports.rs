@@ -1,0 +1,323 @@
+//! The report roll-ups (migration 0010): each case's contribution (`report_facts`) and the sums
+//! per unit, day and dimension (`report_daily`), plus the reads of the source rows they derive
+//! from. The roll-ups are derived data: the job and the reconciliation rewrite them, never a user.
+
+use sqlx::{AnyConnection, AnyPool};
+
+use crate::{StoreError, WriteTx};
+
+/// One contribution: a key of the roll-up besides the unit, and its value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+pub struct FactRow {
+    pub day: String,
+    pub measure: String,
+    pub vgroup: String,
+    pub channel: String,
+    pub agency: String,
+    pub value: i64,
+}
+
+/// A row of `report_daily`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+pub struct DailyRow {
+    pub unit_id: String,
+    pub day: String,
+    pub measure: String,
+    pub vgroup: String,
+    pub channel: String,
+    pub agency: String,
+    pub value: i64,
+}
+
+/// The rows of one case that the figures derive from.
+#[derive(Debug, Clone)]
+pub struct CaseSourceRows {
+    pub id: String,
+    pub unit_id: String,
+    pub origin: String,
+    /// The JSON of what each step recorded (dates of the steps).
+    pub data: String,
+    /// (violation group, discovered on, fine) in the record's order.
+    pub acts: Vec<(String, String, Option<i64>)>,
+    /// (paid on, amount)
+    pub payments: Vec<(String, i64)>,
+    /// (seized on, estimated value, status, occurred_at of the last custody move)
+    pub lots: Vec<(String, i64, String, String)>,
+}
+
+/// Reads a case's source rows (inside the job's transaction, so the facts match one state).
+pub async fn source_in(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Option<CaseSourceRows>, StoreError> {
+    let row: Option<(String, String, String, String)> =
+        sqlx::query_as("SELECT id, unit_id, origin, data FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((id, unit_id, origin, data)) = row else {
+        return Ok(None);
+    };
+    let acts = sqlx::query_as(
+        "SELECT violation_group, discovered_on, fine FROM case_violations WHERE case_id = $1 \
+         ORDER BY seq",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let payments =
+        sqlx::query_as("SELECT paid_on, amount FROM case_payments WHERE case_id = $1 ORDER BY id")
+            .bind(case_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let lots = sqlx::query_as(
+        "SELECT e.seized_on, e.estimated_value, e.status, COALESCE(c.occurred_at, e.created_at) \
+         FROM exhibits e LEFT JOIN custody_events c ON c.exhibit_id = e.id AND c.seq = e.head_seq \
+         WHERE e.case_id = $1 ORDER BY e.id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(CaseSourceRows {
+        id,
+        unit_id,
+        origin,
+        data,
+        acts,
+        payments,
+        lots,
+    }))
+}
+
+/// The case an exhibit lot belongs to.
+pub async fn case_of_exhibit(
+    pool: &AnyPool,
+    exhibit_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT case_id FROM exhibits WHERE id = $1")
+        .bind(exhibit_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Case ids after `after`, in id order (paging through every case).
+pub async fn case_ids_after(
+    pool: &AnyPool,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Adds `delta` to one roll-up row, creating it; a row that falls to zero goes.
+async fn add_daily(
+    tx: &mut WriteTx,
+    unit_id: &str,
+    f: &FactRow,
+    delta: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO report_daily (unit_id, day, measure, vgroup, channel, agency, value) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (unit_id, day, measure, vgroup, channel, agency) \
+         DO UPDATE SET value = report_daily.value + excluded.value",
+    )
+    .bind(unit_id)
+    .bind(&f.day)
+    .bind(&f.measure)
+    .bind(&f.vgroup)
+    .bind(&f.channel)
+    .bind(&f.agency)
+    .bind(delta)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query(
+        "DELETE FROM report_daily WHERE unit_id = $1 AND day = $2 AND measure = $3 \
+         AND vgroup = $4 AND channel = $5 AND agency = $6 AND value = 0",
+    )
+    .bind(unit_id)
+    .bind(&f.day)
+    .bind(&f.measure)
+    .bind(&f.vgroup)
+    .bind(&f.channel)
+    .bind(&f.agency)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Replaces what a case contributes: its old facts leave the sums, the new ones enter them.
+/// Returns whether anything changed.
+pub async fn replace_case(
+    tx: &mut WriteTx,
+    case_id: &str,
+    unit_id: &str,
+    facts: &[FactRow],
+) -> Result<bool, StoreError> {
+    let mut old: Vec<(String, FactRow)> =
+        sqlx::query_as::<_, (String, String, String, String, String, String, i64)>(
+            "SELECT unit_id, day, measure, vgroup, channel, agency, value FROM report_facts \
+         WHERE case_id = $1",
+        )
+        .bind(case_id)
+        .fetch_all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|(u, day, measure, vgroup, channel, agency, value)| {
+            (
+                u,
+                FactRow {
+                    day,
+                    measure,
+                    vgroup,
+                    channel,
+                    agency,
+                    value,
+                },
+            )
+        })
+        .collect();
+    old.sort();
+    let mut new: Vec<(String, FactRow)> = facts
+        .iter()
+        .map(|f| (unit_id.to_string(), f.clone()))
+        .collect();
+    new.sort();
+    if old == new {
+        return Ok(false);
+    }
+    for (u, f) in &old {
+        add_daily(tx, u, f, -f.value).await?;
+    }
+    sqlx::query("DELETE FROM report_facts WHERE case_id = $1")
+        .bind(case_id)
+        .execute(tx.conn())
+        .await?;
+    for (u, f) in &new {
+        sqlx::query(
+            "INSERT INTO report_facts (case_id, unit_id, day, measure, vgroup, channel, agency, value) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(case_id)
+        .bind(u)
+        .bind(&f.day)
+        .bind(&f.measure)
+        .bind(&f.vgroup)
+        .bind(&f.channel)
+        .bind(&f.agency)
+        .bind(f.value)
+        .execute(tx.conn())
+        .await?;
+        add_daily(tx, u, f, f.value).await?;
+    }
+    Ok(true)
+}
+
+/// Every non-zero roll-up row (for the reconciliation).
+pub async fn daily_all(pool: &AnyPool) -> Result<Vec<DailyRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT unit_id, day, measure, vgroup, channel, agency, value FROM report_daily \
+         WHERE value <> 0 ORDER BY unit_id, day, measure, vgroup, channel, agency",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Empties both roll-up tables (before a rebuild from the source tables).
+pub async fn clear(tx: &mut WriteTx) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM report_daily")
+        .execute(tx.conn())
+        .await?;
+    sqlx::query("DELETE FROM report_facts")
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// How the sums are grouped: one SQL expression over `report_daily`, from this closed list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKey {
+    Total,
+    Unit,
+    Group,
+    Channel,
+    Agency,
+    Day,
+    Month,
+}
+
+impl GroupKey {
+    fn expr(self) -> &'static str {
+        match self {
+            GroupKey::Total => "''",
+            GroupKey::Unit => "unit_id",
+            GroupKey::Group => "vgroup",
+            GroupKey::Channel => "channel",
+            GroupKey::Agency => "agency",
+            GroupKey::Day => "day",
+            GroupKey::Month => "SUBSTR(day, 1, 7)",
+        }
+    }
+}
+
+/// Sums per (key, measure) over the subtree of `root` (merged units included), days in
+/// `[from, to]` (`from` = None: since the beginning).
+pub async fn sums(
+    pool: &AnyPool,
+    root: &str,
+    from: Option<&str>,
+    to: &str,
+    key: GroupKey,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let k = key.expr();
+    // PostgreSQL refuses a constant in GROUP BY: the total groups by measure alone.
+    let group = if key == GroupKey::Total {
+        String::new()
+    } else {
+        format!("{k}, ")
+    };
+    let sql = format!(
+        "SELECT CAST({k} AS TEXT) AS k, measure, CAST(SUM(value) AS BIGINT) FROM report_daily \
+         WHERE unit_id IN ({}) AND day >= $2 AND day <= $3 GROUP BY {group}measure",
+        crate::units::SCOPE_SUBQUERY
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(root)
+        .bind(from.unwrap_or(""))
+        .bind(to)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The cases behind a figure: those with a fact of `measure` in the subtree and days, newest
+/// first, at most `limit`.
+pub async fn cases_behind(
+    pool: &AnyPool,
+    root: &str,
+    measure: &str,
+    from: &str,
+    to: &str,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    let sql = format!(
+        "SELECT DISTINCT case_id FROM report_facts WHERE measure = $2 AND day >= $3 AND day <= $4 \
+         AND unit_id IN ({}) ORDER BY case_id DESC LIMIT $5",
+        crate::units::SCOPE_SUBQUERY
+    );
+    let rows: Vec<(String,)> = sqlx::query_as(&sql)
+        .bind(root)
+        .bind(measure)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

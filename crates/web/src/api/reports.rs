@@ -1,0 +1,117 @@
+//! `GET /api/v1/reports/summary` (JSON, `?format=csv|xlsx`, or `/summary.csv`, `/summary.xlsx`):
+//! the figures of a unit subtree over a period, for leaders.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use qltt_app::reports::{Summary, SummaryQuery, export};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiQuery, Authed};
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryParams {
+    /// First day (YYYY-MM-DD; default: 1 January of `to`'s year).
+    pub from: Option<NaiveDate>,
+    /// Last day (YYYY-MM-DD; default: today).
+    pub to: Option<NaiveDate>,
+    /// The unit whose subtree is counted (default: the caller's unit). `unit_id` is accepted too.
+    #[serde(alias = "unit_id")]
+    pub unit: Option<String>,
+    /// day | month (default) | quarter | year | unit | group | channel | agency
+    pub group_by: Option<String>,
+    /// json (default) | csv | xlsx
+    pub format: Option<String>,
+}
+
+impl SummaryParams {
+    fn query(&self) -> SummaryQuery {
+        SummaryQuery {
+            from: self.from,
+            to: self.to,
+            unit_id: self.unit.clone(),
+            group_by: self.group_by.clone(),
+        }
+    }
+}
+
+/// The figures of a unit subtree (merged units included) over a period: cases inspected, with
+/// violations, acts, fines imposed / collected / outstanding, value of goods seized, confiscated,
+/// destroyed, cases transferred; with rows by period, unit, violation group, channel or agency.
+#[utoipa::path(operation_id = "reports_summary", get, path = "/api/v1/reports/summary", params(SummaryParams),
+    responses((status = 200, body = Summary),
+        (status = 200, content_type = "text/csv", body = String, description = "with format=csv"),
+        (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>, description = "with format=xlsx"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiQuery(p): ApiQuery<SummaryParams>,
+) -> ApiResult<Response> {
+    let format = p.format.clone().unwrap_or_else(|| "json".into());
+    respond(&state, &actor, &p, &format).await
+}
+
+/// `/api/v1/reports/summary.csv`: the same as `?format=csv`.
+pub async fn summary_csv(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiQuery(p): ApiQuery<SummaryParams>,
+) -> ApiResult<Response> {
+    respond(&state, &actor, &p, "csv").await
+}
+
+/// `/api/v1/reports/summary.xlsx`: the same as `?format=xlsx`.
+pub async fn summary_xlsx(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiQuery(p): ApiQuery<SummaryParams>,
+) -> ApiResult<Response> {
+    respond(&state, &actor, &p, "xlsx").await
+}
+
+async fn respond(
+    state: &AppState,
+    actor: &qltt_app::Actor,
+    p: &SummaryParams,
+    format: &str,
+) -> ApiResult<Response> {
+    if !matches!(format, "json" | "csv" | "xlsx") {
+        return Err(ApiError::from(qltt_app::AppError::bad_input(
+            "report.invalid_format",
+            "Định dạng không hợp lệ (json, csv, xlsx).",
+        )));
+    }
+    let s = state.app.report_summary(actor, &p.query()).await?;
+    Ok(file_response(&s, format)?)
+}
+
+/// The summary in `format` (json, csv or xlsx) with its download headers.
+pub fn file_response(s: &Summary, format: &str) -> qltt_app::AppResult<Response> {
+    let name = format!("bao-cao-tong-hop_{}_{}", s.from, s.to);
+    let (bytes, mime) = match format {
+        "csv" => (export::csv(s)?, "text/csv; charset=utf-8"),
+        "xlsx" => (
+            export::xlsx(s)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        _ => return Ok(Json(s).into_response()),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{format}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
