@@ -1,50 +1,18 @@
 //! Reports (issue 8): the roll-ups equal a brute-force recomputation from the source tables on
 //! random cases driven through the real steps (property test, both databases), also after
-//! payments, a correction of the sanction decision and a unit merge; the reconciliation finds
-//! drift and repairs it; an officer sees only the figures of their own scope.
+//! payments, a correction of the sanction decision, confiscation and a unit merge; the
+//! reconciliation finds drift and repairs it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod report_support;
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use qltt_testkit::{TestApp, on_both};
+use report_support::*;
 use serde_json::{Value, json};
-
-const TODAY: &str = "2026-03-05";
-
-#[derive(Debug, Clone)]
-struct Plan {
-    /// QN-D1, QN-D3 or BN-D1
-    unit: usize,
-    /// caught_in_act, ecommerce, tip (inspected first)
-    origin: usize,
-    violation: bool,
-    joint_police: bool,
-    /// Acts: indexes into CODES.
-    acts: Vec<usize>,
-    /// Days before TODAY of the violation record.
-    back: i64,
-    /// Goods seized and their value.
-    lot: Option<i64>,
-    /// 0 none, 1 sanction, 2 sanction + part paid, 3 sanction + paid, 4 transfer
-    outcome: usize,
-    confiscate: bool,
-    correct: bool,
-}
-
-const UNITS: [&str; 3] = ["QN-D1", "QN-D3", "BN-D1"];
-const LEADERS: [&str; 3] = ["qn.doitruong1", "qn.chicuctruong", "bn.chicuctruong"];
-const TEAM: [&str; 3] = ["qn.ksv1", "qn.ksv1", "bn.ksv1"];
-const ORIGINS: [&str; 3] = ["caught_in_act", "ecommerce", "tip"];
-/// Small frames (no right to explain: 7 days to decide) in four groups; the fine is the average.
-const CODES: [(&str, i64); 4] = [
-    ("D98-15-1-a", 750_000),
-    ("D98-9-1-a", 2_000_000),
-    ("D98-17-1", 400_000),
-    ("D98-8-1", 2_000_000),
-];
 
 fn plan() -> impl Strategy<Value = Plan> {
     (
@@ -75,123 +43,6 @@ fn plan() -> impl Strategy<Value = Plan> {
                 correct,
             },
         )
-}
-
-fn day(back: i64) -> String {
-    let d = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap() - Duration::days(back);
-    d.format("%Y-%m-%d").to_string()
-}
-
-async fn ok(t: &TestApp, token: &str, path: &str, body: Value) -> Value {
-    let (s, b) = t.post(token, path, body).await;
-    assert!(s == 200 || s == 201, "{path} → {s} {b}");
-    b
-}
-
-/// Drives one case through the real steps of the API.
-async fn drive(t: &TestApp, tokens: &HashMap<&str, String>, p: &Plan) {
-    let leader = &tokens[LEADERS[p.unit]];
-    let admin = &tokens["admin"];
-    let unit = t.unit_id(UNITS[p.unit]).await;
-    let c = ok(
-        t,
-        leader,
-        "/api/v1/cases",
-        json!({"unit_id": unit, "origin": ORIGINS[p.origin], "summary": "Vụ việc thử"}),
-    )
-    .await;
-    let id = c["id"].as_str().unwrap().to_string();
-    let act = |a: &str| format!("/api/v1/cases/{id}/actions/{a}");
-    let recorded = day(p.back);
-    if ORIGINS[p.origin] == "tip" {
-        let agencies = if p.joint_police {
-            json!([{"agency": "police", "name": "Công an huyện"}])
-        } else {
-            json!([])
-        };
-        let team = json!([t.user_id(TEAM[p.unit]).await]);
-        ok(t, leader, &act("decide_inspection"), json!({"inspection_team": team, "scope": "Kiểm tra", "start_on": recorded, "end_on": recorded})).await;
-        ok(t, leader, &act("record_inspection"), json!({"inspected_at": format!("{recorded}T01:00:00Z"), "place": "Tại cơ sở", "findings": "Kiểm tra", "violation_found": p.violation, "joint_agencies": agencies})).await;
-        if !p.violation {
-            ok(t, leader, &act("close"), json!({"closed_on": recorded})).await;
-            return;
-        }
-    }
-    let acts: Vec<Value> = p
-        .acts
-        .iter()
-        .map(|i| json!({"violation_type_id": CODES[*i].0, "facts": "Bày bán hàng vi phạm"}))
-        .collect();
-    ok(
-        t,
-        leader,
-        &act("record_violation"),
-        json!({
-            "recorded_at": format!("{recorded}T01:00:00Z"), "place": "Hạ Long",
-            "offender": {"kind": "individual", "name": "Nguyễn Văn A"},
-            "violations": acts,
-        }),
-    )
-    .await;
-    let mut lot_id = None;
-    if let Some(value) = p.lot {
-        let e = ok(t, admin, "/api/v1/exhibits", json!({"case_id": id, "description": "Hàng hóa", "quantity": 10, "unit_of_measure": "hộp", "estimated_value": value, "seized_on": recorded})).await;
-        lot_id = Some(e["id"].as_str().unwrap().to_string());
-    }
-    let issued = day((p.back - 3).max(0));
-    match p.outcome {
-        1..=3 => {
-            let fines: Vec<Value> = p
-                .acts
-                .iter()
-                .map(|i| json!({"violation_type_id": CODES[*i].0, "amount": CODES[*i].1}))
-                .collect();
-            let total: i64 = p.acts.iter().map(|i| CODES[*i].1).sum();
-            let s = ok(
-                t,
-                leader,
-                &act("issue_sanction"),
-                json!({"issued_on": issued, "fines": fines}),
-            )
-            .await;
-            if p.correct {
-                let doc = s["produced"][0]["id"].as_str().unwrap();
-                ok(
-                    t,
-                    admin,
-                    &format!("/api/v1/documents/{doc}/corrections"),
-                    json!({"reason": "Sai chính tả tên người vi phạm"}),
-                )
-                .await;
-            }
-            if p.confiscate
-                && let Some(lot) = &lot_id
-            {
-                ok(t, admin, &format!("/api/v1/exhibits/{lot}/moves"), json!({"kind": "confiscate", "handed_over_by": "Tổ kiểm tra", "received_by": "Thủ kho"})).await;
-            }
-            if p.outcome >= 2 {
-                ok(
-                    t,
-                    leader,
-                    &act("deliver_decision"),
-                    json!({"delivered_on": issued}),
-                )
-                .await;
-                let amount = if p.outcome == 3 { total } else { total / 2 };
-                ok(
-                    t,
-                    leader,
-                    &act("record_payment"),
-                    json!({"paid_on": issued, "amount": amount, "receipt_no": "BL-1"}),
-                )
-                .await;
-            }
-        }
-        4 => {
-            ok(t, leader, &act("transfer"), json!({"decided_on": issued, "agency": "Công an tỉnh", "reason": "Có dấu hiệu tội phạm"})).await;
-        }
-        _ => {}
-    }
 }
 
 /// The totals recomputed straight from the source tables, without the domain's definitions.
@@ -463,106 +314,3 @@ on_both!(
     reconciliation_reports_drift_and_repairs_it,
     reconciliation_finds_and_repairs_drift
 );
-
-fn code(b: &Value) -> &str {
-    b["error"]["code"].as_str().unwrap_or("")
-}
-
-async fn an_officer_sees_only_their_scope(t: TestApp) {
-    let leader = t.login("qn.doitruong1").await;
-    let tokens: HashMap<&str, String> = [
-        ("qn.doitruong1", leader.clone()),
-        ("admin", t.login("admin").await),
-    ]
-    .into_iter()
-    .collect();
-    let p = Plan {
-        unit: 0,
-        origin: 1,
-        violation: true,
-        joint_police: false,
-        acts: vec![1],
-        back: 1,
-        lot: None,
-        outcome: 1,
-        confiscate: false,
-        correct: false,
-    };
-    drive(&t, &tokens, &p).await;
-    let bn_head = t.login("bn.chicuctruong").await;
-    let qn = t.unit_id("QN").await;
-    let d1 = t.unit_id("QN-D1").await;
-    // Another province's head: refused, whatever the spelling of the parameter or the format.
-    for path in [
-        format!("/api/v1/reports/summary?unit={qn}"),
-        format!("/api/v1/reports/summary?unit_id={d1}&group_by=unit"),
-        format!("/api/v1/reports/summary.csv?unit={d1}"),
-        format!("/api/v1/reports/summary?unit={d1}&format=xlsx"),
-    ] {
-        let (s, b) = t.get(&bn_head, &path).await;
-        assert_eq!((s, code(&b)), (403, "auth.forbidden_scope"), "{path} {b}");
-    }
-    // Their own figures do not include Quảng Ninh's case.
-    let (s, b) = t
-        .get(&bn_head, "/api/v1/reports/summary?group_by=unit")
-        .await;
-    assert_eq!(s, 200, "{b}");
-    assert_eq!(b["totals"]["fines_imposed"], 0, "{b}");
-    // A team leader sees the team, not the province above it.
-    let (s, b) = t
-        .get(&leader, &format!("/api/v1/reports/summary?unit={qn}"))
-        .await;
-    assert_eq!((s, code(&b)), (403, "auth.forbidden_scope"), "{b}");
-    let (s, b) = t.get(&leader, "/api/v1/reports/summary").await;
-    assert_eq!(s, 200, "{b}");
-    assert_eq!(b["unit_id"], d1.as_str());
-    assert_eq!(b["totals"]["fines_imposed"], 2_000_000, "{b}");
-    assert_eq!(b["totals"]["cases_with_violations"], 1);
-    // An inspector has no report permission; a stranger is not signed in.
-    let ksv = t.login("qn.ksv1").await;
-    let (s, b) = t.get(&ksv, "/api/v1/reports/summary").await;
-    assert_eq!((s, code(&b)), (403, "auth.forbidden"), "{b}");
-    let r = t
-        .http
-        .get(t.url("/api/v1/reports/summary"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401);
-    // Bad input.
-    let (s, b) = t
-        .get(
-            &leader,
-            "/api/v1/reports/summary?from=2026-03-05&to=2026-03-01",
-        )
-        .await;
-    assert_eq!((s, code(&b)), (400, "report.invalid_period"), "{b}");
-    let (s, b) = t
-        .get(&leader, "/api/v1/reports/summary?group_by=week")
-        .await;
-    assert_eq!((s, code(&b)), (400, "report.invalid_group_by"), "{b}");
-    let (s, b) = t.get(&leader, "/api/v1/reports/summary?format=pdf").await;
-    assert_eq!((s, code(&b)), (400, "report.invalid_format"), "{b}");
-    // Exports: CSV with Vietnamese headers, XLSX a zip.
-    let r = t
-        .http
-        .get(t.url("/api/v1/reports/summary.csv?group_by=unit"))
-        .bearer_auth(&leader)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let csv = r.text().await.unwrap();
-    assert!(csv.contains("Đơn vị,Vụ việc đã kiểm tra"), "{csv}");
-    assert!(csv.contains("Tổng cộng"), "{csv}");
-    let r = t
-        .http
-        .get(t.url("/api/v1/reports/summary.xlsx?group_by=month"))
-        .bearer_auth(&leader)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
-}
-on_both!(report_scope_attacker, an_officer_sees_only_their_scope);

@@ -404,3 +404,16 @@ impl App {
         .await?)
     }
 }
+
+impl App {
+    /// The units a leader may pick on the report page: their subtree's current units.
+    pub async fn report_units(&self, actor: &Actor) -> AppResult<Vec<(String, String)>> {
+        actor.require(Permission::ViewReports)?;
+        Ok(units::subtree(self.db.pool(), &actor.unit_id)
+            .await?
+            .into_iter()
+            .filter(|u| u.active())
+            .map(|u| (u.id, u.name))
+            .collect())
+    }
+}

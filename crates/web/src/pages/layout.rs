@@ -88,6 +88,13 @@ impl Layout {
             label: "Lịch làm việc",
             active: false,
         });
+        if actor.may(Permission::ViewReports) {
+            nav.push(NavItem {
+                href: "/reports",
+                label: "Báo cáo",
+                active: false,
+            });
+        }
         if actor.may(Permission::ViewAudit) {
             nav.push(NavItem {
                 href: "/audit",

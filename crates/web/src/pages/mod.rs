@@ -5,6 +5,7 @@ pub mod audit;
 pub mod businesses;
 pub mod calendar;
 pub mod cases;
+pub mod charts;
 pub mod commitments;
 pub mod documents;
 pub mod exhibit_register;
@@ -14,6 +15,7 @@ pub mod layout;
 pub mod login;
 pub mod officers;
 pub mod org;
+pub mod reports;
 pub mod search;
 pub mod stock_counts;
 
@@ -91,6 +93,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/queues", get(cases::queues::queues))
         .route("/search", get(search::search))
+        .route("/reports", get(reports::dashboard))
         .route("/events", get(cases::queues::events))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state, crate::csrf::guard))

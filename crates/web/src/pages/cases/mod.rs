@@ -51,6 +51,8 @@ struct ListPage {
     items: Vec<Row>,
     next: Option<String>,
     can_open: bool,
+    /// Set when the list shows the cases behind a report figure.
+    report_note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +60,15 @@ pub struct ListQuery {
     #[serde(default)]
     state: String,
     cursor: Option<String>,
+    /// Drill-down from a report: the figure, its period and unit.
+    #[serde(default)]
+    report: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    unit: String,
 }
 
 pub fn row(c: &Case) -> Row {
@@ -86,6 +97,9 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let layout = Layout::for_actor(&state.app, &actor, "Vụ việc", "/cases").await;
+    if !q.report.is_empty() {
+        return report_list(&state, &actor, layout, &q).await;
+    }
     let filter = (!q.state.is_empty()).then_some(q.state.as_str());
     match state
         .app
@@ -102,9 +116,57 @@ pub async fn list(
             items: page.items.iter().map(row).collect(),
             next: page.next_cursor,
             can_open: actor.may(Permission::HandleCases),
+            report_note: None,
         }),
         Err(e) => error_page(layout, &e),
     }
+}
+
+/// The cases behind a report figure (at most 200, newest first).
+async fn report_list(state: &AppState, actor: &Actor, layout: Layout, q: &ListQuery) -> Response {
+    let dates = (parse_date(q.from.trim()), parse_date(q.to.trim()));
+    let (Some(from), Some(to)) = dates else {
+        let e = AppError::bad_input("validation.invalid_date", "Ngày không hợp lệ.");
+        return error_page(layout, &e);
+    };
+    let unit = Some(q.unit.as_str()).filter(|u| !u.is_empty());
+    let ids = match state
+        .app
+        .report_cases(actor, unit, &q.report, from, to, 200)
+        .await
+    {
+        Ok(ids) => ids,
+        Err(e) => return error_page(layout, &e),
+    };
+    let mut items = Vec::new();
+    for id in &ids {
+        match state.app.case(actor, id).await {
+            Ok(c) => items.push(row(&c)),
+            Err(e) => return error_page(layout, &e),
+        }
+    }
+    let label = qltt_domain::report::Measure::parse(&q.report).map_or("", |m| m.label());
+    render(&ListPage {
+        layout,
+        states: CaseState::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        state: String::new(),
+        report_note: Some(format!(
+            "Các vụ việc được tính vào chỉ tiêu «{label}» từ {} đến {}{}.",
+            format_date(from),
+            format_date(to),
+            if ids.len() == 200 {
+                " (200 vụ việc mới nhất)"
+            } else {
+                ""
+            }
+        )),
+        items,
+        next: None,
+        can_open: false,
+    })
 }
 
 #[derive(Template)]
