@@ -28,12 +28,13 @@ fn link(out: &mut String, href: &Option<String>, inner: &str) {
     }
 }
 
-/// Horizontal bars, one per line: the label above its bar, the value after it.
+/// Horizontal bars: for each item its label, the bar, then the value under it (so that a long
+/// value never runs off a phone's screen).
 pub fn bars(title: &str, items: &[Item]) -> String {
     const W: i64 = 340;
-    const ROW: i64 = 34;
+    const ROW: i64 = 46;
     let max = items.iter().map(|i| i.value).max().unwrap_or(0).max(1);
-    let h = ROW * items.len().max(1) as i64 + 4;
+    let h = ROW * items.len().max(1) as i64;
     let mut out = format!(
         "<svg class=\"chart\" viewBox=\"0 0 {W} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
@@ -46,18 +47,17 @@ pub fn bars(title: &str, items: &[Item]) -> String {
     }
     for (n, i) in items.iter().enumerate() {
         let y = n as i64 * ROW;
-        let len = (i.value.max(0) * (W - 110) / max).max(if i.value > 0 { 2 } else { 0 });
+        let len = (i.value.max(0) * W / max).max(if i.value > 0 { 2 } else { 0 });
         let inner = format!(
             "<title>{}: {}</title><text x=\"0\" y=\"{}\" font-size=\"12\">{}</text>\
              <rect x=\"0\" y=\"{}\" width=\"{len}\" height=\"12\" rx=\"2\" fill=\"#1d5fa8\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>",
+             <text x=\"0\" y=\"{}\" font-size=\"11\">{}</text>",
             esc(&i.label),
             esc(&i.text),
             y + 12,
             esc(&i.label),
             y + 16,
-            len + 4,
-            y + 26,
+            y + 40,
             esc(&i.text)
         );
         link(&mut out, &i.href, &inner);
@@ -137,8 +137,8 @@ mod tests {
         let svg = bars("Theo đơn vị", &items);
         assert!(svg.contains("Đội &lt;1&gt;"));
         assert!(svg.contains("href=\"/cases?a=1&amp;b=2\""));
-        assert!(svg.contains("width=\"230\""));
-        assert!(svg.contains("width=\"115\""));
+        assert!(svg.contains("width=\"340\""));
+        assert!(svg.contains("width=\"170\""));
         assert!(columns("Xu hướng", &items).contains("Cao nhất: 10"));
     }
 }
