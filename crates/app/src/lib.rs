@@ -86,6 +86,8 @@ pub struct App {
     pub blobs: qltt_blobs::BlobStore,
     /// The search index (in memory unless [`App::with_search`] gives another).
     pub search: search::SearchHandle,
+    /// Held by a pass of the report roll-up job or a reconciliation (see `reports::job`).
+    pub(crate) report_gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
@@ -97,6 +99,7 @@ impl App {
             events: tokio::sync::broadcast::channel(1024).0,
             blobs: qltt_blobs::BlobStore::memory(),
             search: search::SearchHandle::in_ram(),
+            report_gate: Arc::default(),
         }
     }
 

@@ -9,12 +9,11 @@
 //! reader could not recompute. Their writes are committed as bookkeeping, like the search marks.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use qltt_store::outbox::{Follower, HORIZON_LAG, id_at};
 use qltt_store::reports;
-use tokio::sync::Mutex;
 
 use super::source::fact_rows;
 use crate::{App, AppResult};
@@ -30,15 +29,23 @@ pub(super) const FOLLOWER: Follower = Follower {
 /// Outbox entries per pass (one transaction).
 const BATCH: i64 = 500;
 
-/// Passes and reconciliations never overlap in a process; across nodes the first write of a pass
-/// (the `last_pass` state row) serialises them on PostgreSQL, as BEGIN IMMEDIATE does on SQLite.
-pub(super) static GATE: LazyLock<Mutex<()>> = LazyLock::new(|| Mutex::new(()));
-
 impl App {
     /// Brings the roll-ups up to every committed change. Returns the number of entries taken.
     pub async fn reports_catch_up(&self) -> AppResult<usize> {
-        let _pass = GATE.lock().await;
+        // Passes and reconciliations never overlap in a process (`report_gate`); across nodes the
+        // first write of a pass (the `last_pass` state row) serialises them on PostgreSQL, as
+        // BEGIN IMMEDIATE does on SQLite.
+        let _pass = self.report_gate.lock().await;
         self.reports_drain().await
+    }
+
+    /// As [`App::reports_catch_up`], unless a pass or a reconciliation is running (then the
+    /// figures are served as the roll-ups stand: a dashboard never waits for a nightly run).
+    pub(super) async fn reports_catch_up_if_idle(&self) -> AppResult<()> {
+        if let Ok(_pass) = self.report_gate.try_lock() {
+            self.reports_drain().await?;
+        }
+        Ok(())
     }
 
     pub(super) async fn reports_drain(&self) -> AppResult<usize> {

@@ -221,7 +221,7 @@ impl App {
             ));
         }
         // Figures are as fresh as the last committed change.
-        self.reports_catch_up().await?;
+        self.reports_catch_up_if_idle().await?;
         let pool = self.db.pool();
         let (f, t) = (day(from), day(to));
         let total_rows = reports::sums(pool, &unit.id, Some(&f), &t, GroupKey::Total).await?;
@@ -392,7 +392,7 @@ impl App {
     ) -> AppResult<Vec<String>> {
         let unit = self.report_unit(actor, unit_id).await?;
         let measure = Measure::parse(measure)?;
-        self.reports_catch_up().await?;
+        self.reports_catch_up_if_idle().await?;
         Ok(reports::cases_behind(
             self.db.pool(),
             &unit.id,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use qltt_store::reports::{self, DailyRow};
 use serde::Serialize;
 
-use super::job::{FOLLOWER, GATE};
+use super::job::FOLLOWER;
 use super::source::fact_rows;
 use crate::{App, AppResult};
 
@@ -55,7 +55,7 @@ impl App {
     /// them when they differ. Pending outbox entries are taken first, so only real drift shows
     /// (a change committed while the source is read may show once and is gone at the next run).
     pub async fn reports_reconcile(&self, repair: bool) -> AppResult<ReconcileReport> {
-        let _pass = GATE.lock().await;
+        let _pass = self.report_gate.lock().await;
         self.reports_drain().await?;
         let pool = self.db.pool();
         let mut source: BTreeMap<Key, i64> = BTreeMap::new();
