@@ -91,7 +91,7 @@ pub async fn append(tx: &mut WriteTx, entry: AuditEntry<'_>) -> Result<i64, Stor
         .bind(&hash)
         .execute(tx.conn())
         .await?;
-    tx.mark_audited();
+    tx.mark_audited(entry.entity_type, entry.entity_id);
     Ok(seq)
 }
 

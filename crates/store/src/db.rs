@@ -160,6 +160,7 @@ impl Db {
             backend: self.backend,
             now,
             audited: 0,
+            last_entity: None,
             _permit: permit,
         })
     }
@@ -205,6 +206,9 @@ pub struct WriteTx {
     backend: Backend,
     now: DateTime<Utc>,
     audited: usize,
+    /// The record of the last audit event (entity type, id): what an idempotency key says the
+    /// request made (a step's documents are audited before the case's own event).
+    last_entity: Option<(String, String)>,
     /// Held until the transaction ends (declared last: dropped after the transaction).
     _permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
@@ -223,19 +227,23 @@ impl WriteTx {
         self.now
     }
 
-    pub(crate) fn mark_audited(&mut self) {
+    pub(crate) fn mark_audited(&mut self, entity_type: &str, entity_id: &str) {
         self.audited += 1;
+        self.last_entity = Some((entity_type.to_string(), entity_id.to_string()));
     }
 
     /// Commits a business change. A change without an audit event is a bug, so it is refused
     /// here, where no use case can forget it.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
         if self.audited == 0 {
             return Err(StoreError::Other(
                 "refusing to commit a change without an audit event".into(),
             ));
         }
+        // The request's idempotency key commits with its change (see crate::idempotency).
+        crate::idempotency::record_in(&mut self.tx, self.now, self.last_entity.as_ref()).await?;
         self.tx.commit().await?;
+        crate::idempotency::mark_recorded();
         Ok(())
     }
 

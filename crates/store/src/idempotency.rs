@@ -1,97 +1,195 @@
-//! Idempotency keys: the first request with a key reserves it; its response is stored; a retry with
-//! the same key and body gets the stored response, with a different body a conflict.
+//! Idempotency keys (api.md: a retry with the same key and body returns the first response).
+//!
+//! A key is written by the commit of the change it asked for, inside the same transaction
+//! ([`record_in`], called by `WriteTx::commit` while the request's [`KeyContext`] is in scope),
+//! and the answer is stored right after ([`complete`]). So the database can never hold a change
+//! without its key, nor a key without its change:
+//!
+//! - killed before the commit: no change, no key; the retry runs afresh;
+//! - killed after the commit, before the answer is stored: the key names the record the
+//!   request made ([`Lookup::AppliedWithoutAnswer`]); the retry is told so instead of running
+//!   twice or waiting forever;
+//! - two copies of one request at once: both may run, but only one commit can write the key;
+//!   the other fails at its commit (a unique key), rolls back, and gets the first one's answer.
+//!
+//! A request that changes nothing (a refusal) keeps only its stored answer.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sqlx::AnyPool;
 
 use crate::{StoreError, ts};
 
+/// The idempotency key of the request being served, in scope (a task-local) while its handler
+/// runs, so that the change's own transaction records it.
+#[derive(Debug, Clone)]
+pub struct KeyContext {
+    pub actor_id: String,
+    pub key: String,
+    pub method: String,
+    pub path: String,
+    pub request_hash: String,
+    /// Set by the first commit that recorded the key: a use case that commits twice records
+    /// it once (with the first change's record).
+    recorded: Arc<AtomicBool>,
+}
+
+impl KeyContext {
+    pub fn new(actor_id: &str, key: &str, method: &str, path: &str, request_hash: &str) -> Self {
+        KeyContext {
+            actor_id: actor_id.to_string(),
+            key: key.to_string(),
+            method: method.to_string(),
+            path: path.to_string(),
+            request_hash: request_hash.to_string(),
+            recorded: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Whether a commit of this request recorded the key (its change is in the database).
+    pub fn recorded(&self) -> bool {
+        self.recorded.load(Ordering::SeqCst)
+    }
+}
+
+tokio::task_local! {
+    pub static CURRENT: KeyContext;
+}
+
+/// What the database knows of a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reservation {
-    /// The key is new: run the request, then call [`complete`].
-    Fresh,
+pub enum Lookup {
+    /// Never seen: run the request.
+    New,
     /// The same request ran before: this is its response.
     Replay { status: u16, body: String },
     /// The key was used with another request.
     Mismatch,
-    /// The first request with this key is still running (or crashed before answering).
-    InProgress,
+    /// The same request's change committed (it made this record) but its answer is not stored:
+    /// it is being sent right now, or the server stopped before it could be.
+    AppliedWithoutAnswer {
+        entity_type: String,
+        entity_id: String,
+    },
 }
 
-pub async fn reserve(
+pub async fn lookup(
     pool: &AnyPool,
     actor_id: &str,
     key: &str,
     method: &str,
     path: &str,
     request_hash: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Reservation, StoreError> {
-    let inserted = sqlx::query(
-        "INSERT INTO idempotency_keys (actor_id, key, method, path, request_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+) -> Result<Lookup, StoreError> {
+    type Row = (
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT method, path, request_hash, status_code, response_body, applied_entity_type, \
+         applied_entity_id FROM idempotency_keys WHERE actor_id = $1 AND key = $2",
     )
     .bind(actor_id)
     .bind(key)
-    .bind(method)
-    .bind(path)
-    .bind(request_hash)
-    .bind(ts(now))
-    .execute(pool)
-    .await;
-    match inserted {
-        Ok(_) => return Ok(Reservation::Fresh),
-        Err(e) => match StoreError::from(e) {
-            StoreError::Conflict(_) => {}
-            other => return Err(other),
-        },
-    }
-    let row: (String, String, String, Option<i64>, Option<String>) = sqlx::query_as(
-        "SELECT method, path, request_hash, status_code, response_body FROM idempotency_keys \
-         WHERE actor_id = $1 AND key = $2",
-    )
-    .bind(actor_id)
-    .bind(key)
-    .fetch_one(pool)
+    .fetch_optional(pool)
     .await?;
-    let (m, p, h, status, body) = row;
+    let Some((m, p, h, status, body, entity_type, entity_id)) = row else {
+        return Ok(Lookup::New);
+    };
     if m != method || p != path || h != request_hash {
-        return Ok(Reservation::Mismatch);
+        return Ok(Lookup::Mismatch);
     }
-    match (status, body) {
-        (Some(s), Some(b)) => Ok(Reservation::Replay {
+    Ok(match (status, body) {
+        (Some(s), Some(b)) => Lookup::Replay {
             status: u16::try_from(s).unwrap_or(500),
             body: b,
-        }),
-        _ => Ok(Reservation::InProgress),
-    }
+        },
+        _ => Lookup::AppliedWithoutAnswer {
+            entity_type: entity_type.unwrap_or_default(),
+            entity_id: entity_id.unwrap_or_default(),
+        },
+    })
 }
 
-pub async fn complete(
-    pool: &AnyPool,
-    actor_id: &str,
-    key: &str,
-    status: u16,
-    body: &str,
+/// Records the key of the request in scope inside a committing transaction (once per request).
+/// Fails with [`StoreError::Conflict`] when the key is already recorded: a copy of the same
+/// request committed first, and this transaction must roll back.
+pub(crate) async fn record_in(
+    conn: &mut sqlx::AnyConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    entity: Option<&(String, String)>,
 ) -> Result<(), StoreError> {
+    let Ok(ctx) = CURRENT.try_with(|c| c.clone()) else {
+        return Ok(());
+    };
+    if ctx.recorded() {
+        return Ok(());
+    }
     sqlx::query(
-        "UPDATE idempotency_keys SET status_code = $1, response_body = $2 WHERE actor_id = $3 AND key = $4",
+        "INSERT INTO idempotency_keys (actor_id, key, method, path, request_hash, created_at, \
+         applied_entity_type, applied_entity_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(i64::from(status))
-    .bind(body)
-    .bind(actor_id)
-    .bind(key)
-    .execute(pool)
+    .bind(&ctx.actor_id)
+    .bind(&ctx.key)
+    .bind(&ctx.method)
+    .bind(&ctx.path)
+    .bind(&ctx.request_hash)
+    .bind(ts(now))
+    .bind(entity.map(|e| e.0.as_str()))
+    .bind(entity.map(|e| e.1.as_str()))
+    .execute(conn)
     .await?;
     Ok(())
 }
 
-/// A request that crashed (5xx) releases its key so the retry runs again; every other answer,
-/// refusals included, is kept and replayed (a corrected request needs a new key).
-pub async fn release(pool: &AnyPool, actor_id: &str, key: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2")
-        .bind(actor_id)
-        .bind(key)
+/// Marks the request in scope as recorded, once its transaction has committed.
+pub(crate) fn mark_recorded() {
+    let _ = CURRENT.try_with(|c| c.recorded.store(true, Ordering::SeqCst));
+}
+
+/// Stores the answer of a request. After a recorded change it fills the key's row; for a request
+/// that changed nothing it writes the row (unless a copy of the request got there first:
+/// returns `false`, and the caller answers with that copy's result instead).
+pub async fn complete(
+    pool: &AnyPool,
+    ctx: &KeyContext,
+    status: u16,
+    body: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, StoreError> {
+    if ctx.recorded() {
+        sqlx::query(
+            "UPDATE idempotency_keys SET status_code = $1, response_body = $2 \
+             WHERE actor_id = $3 AND key = $4",
+        )
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(&ctx.actor_id)
+        .bind(&ctx.key)
         .execute(pool)
         .await?;
-    Ok(())
+        return Ok(true);
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_keys (actor_id, key, method, path, request_hash, created_at, \
+         status_code, response_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (actor_id, key) DO NOTHING",
+    )
+    .bind(&ctx.actor_id)
+    .bind(&ctx.key)
+    .bind(&ctx.method)
+    .bind(&ctx.path)
+    .bind(&ctx.request_hash)
+    .bind(ts(now))
+    .bind(i64::from(status))
+    .bind(body)
+    .execute(pool)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
 }
