@@ -67,6 +67,31 @@ async fn document_is_valid_and_complete(t: TestApp) {
     ] {
         assert!(paths.contains_key(p), "{p} is not documented");
     }
+    // …every route of the router's table is documented (the same path and method)…
+    let undocumented: Vec<String> = qltt_web::routes::table()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/v1/") || r.path == "/healthz")
+        // The document itself, and the file forms of the summary (`?format=` is documented).
+        .filter(|r| {
+            !matches!(
+                r.path.as_str(),
+                "/api/v1/openapi.json"
+                    | "/api/v1/reports/summary.csv"
+                    | "/api/v1/reports/summary.xlsx"
+            )
+        })
+        .filter(|r| {
+            paths
+                .get(&r.path)
+                .and_then(|item| item.get(r.method.to_ascii_lowercase()))
+                .is_none()
+        })
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "undocumented routes: {undocumented:?}"
+    );
     // …and every documented GET answers (no route is documented that does not exist).
     let admin = t.login("admin").await;
     let unit = t.unit_id("QN").await;

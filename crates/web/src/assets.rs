@@ -14,8 +14,10 @@ use crate::AppState;
 #[folder = "../../assets/"]
 struct Assets;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/assets/{*path}", get(serve))
+pub fn routes() -> (Router<AppState>, Vec<crate::routes::RouteRow>) {
+    crate::routes::routes! {
+        "/assets/{*path}" => get(serve),
+    }
 }
 
 async fn serve(Path(path): Path<String>) -> Response {

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod pages;
+pub mod routes;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -95,7 +96,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pages)
-        .merge(assets::router())
+        .merge(assets::routes().0)
         .layer(axum::middleware::from_fn(reject_nul_in_uri))
         .layer(axum::middleware::from_fn(refuse_oversized_bodies))
         .layer(DefaultBodyLimit::max(MAX_BODY as usize))

@@ -22,7 +22,9 @@ use axum::Router;
 use axum::http::{Method, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
+
+use crate::routes::{RouteRow, routes};
 use qltt_app::ErrorKind;
 use utoipa::OpenApi;
 
@@ -74,106 +76,84 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The routes under `/api/v1` and their table (see [`crate::routes`]).
+pub fn v1_routes() -> (Router<AppState>, Vec<RouteRow>) {
+    routes! {
+        "/openapi.json" => get(openapi),
+        "/session" => post(session::login).delete(session::logout),
+        "/me" => get(session::me),
+        "/units" => get(units::list).post(units::create),
+        "/units/{id}" => get(units::get_one).patch(units::change),
+        "/units/{id}/merge" => post(units::merge),
+        "/users" => get(users::list).post(users::create),
+        "/users/{id}" => get(users::get_one),
+        "/users/{id}/deactivate" => post(users::deactivate),
+        "/users/{id}/reactivate" => post(users::reactivate),
+        "/tokens" => get(tokens::list).post(tokens::create),
+        "/tokens/{id}" => delete(tokens::revoke),
+        "/audit" => get(audit::list),
+        "/calendar/{year}" => get(calendar::year),
+        "/calendar/days/{date}" => put(calendar::set_day).delete(calendar::clear_day),
+        "/law/fine" => post(law::fine),
+        "/cases" => get(cases::list).post(cases::create),
+        "/cases/{id}" => get(cases::get_one),
+        "/cases/{id}/actions/{action}" => post(cases::act),
+        "/cases/{id}/steps" => get(cases::steps),
+        "/documents/{id}" => get(documents::get_one),
+        "/documents/{id}/pdf" => get(documents::pdf),
+        "/documents/{id}/corrections" => post(documents::correct),
+        "/queues" => get(cases::queues),
+        "/search" => get(search::search),
+        "/reports/summary" => get(reports::summary),
+        "/reports/summary.csv" => get(reports::summary_csv),
+        "/reports/summary.xlsx" => get(reports::summary_xlsx),
+        "/events" => get(cases::events),
+        "/law/deadlines" => post(law::deadlines),
+        "/violation-types" => get(violation_types::list),
+        "/violation-types/{id}" => get(violation_types::get_one),
+        "/businesses" => get(businesses::list).post(businesses::create),
+        "/businesses/{id}" => get(businesses::get_one).patch(businesses::change),
+        "/businesses/{id}/history" => get(businesses::history),
+        "/businesses/{id}/merge" => post(businesses::merge),
+        "/commitment-campaigns" => get(commitments::list).post(commitments::create),
+        "/commitment-campaigns/{id}" => get(commitments::get_one),
+        "/commitment-campaigns/{id}/commitments" => post(commitments::record),
+        "/commitments/{id}/withdraw" => post(commitments::withdraw),
+        "/exhibits" => get(exhibits::list).post(exhibits::create),
+        "/exhibits/{id}" => get(exhibits::get_one),
+        "/exhibits/{id}/moves" => post(exhibits::move_lot),
+        "/exhibits/{id}/custody" => get(exhibits::custody),
+        "/exhibits/{id}/label" => get(exhibits::label),
+        "/warehouses/{id}/counts" => get(stock_counts::list).post(stock_counts::open),
+        "/stock-counts/{id}" => get(stock_counts::get_one),
+        "/stock-counts/{id}/lines" => post(stock_counts::record_line),
+        "/stock-counts/{id}/close" => post(stock_counts::close),
+        "/stock-counts/{id}/explain" => post(stock_counts::explain),
+        "/warehouses" => get(exhibits::warehouses).post(exhibits::create_warehouse),
+        "/warehouses/{id}/cameras" => get(exhibits::cameras).post(exhibits::register_camera),
+        "/files" => post(exhibits::upload).layer(axum::extract::DefaultBodyLimit::max( crate::MAX_IMPORT_BODY as usize, )),
+        "/files/{id}" => get(exhibits::download),
+        "/businesses/import" => post(businesses::import).layer(axum::extract::DefaultBodyLimit::max( crate::MAX_IMPORT_BODY as usize, )),
+    }
+}
+
+/// The routes outside `/api/v1`.
+pub fn root_routes() -> (Router<AppState>, Vec<RouteRow>) {
+    routes! {
+        "/healthz" => get(health::healthz),
+    }
+}
+
 pub fn router(state: AppState) -> Router<AppState> {
-    let v1 = Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/session", post(session::login).delete(session::logout))
-        .route("/me", get(session::me))
-        .route("/units", get(units::list).post(units::create))
-        .route("/units/{id}", get(units::get_one).patch(units::change))
-        .route("/units/{id}/merge", post(units::merge))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/{id}", get(users::get_one))
-        .route("/users/{id}/deactivate", post(users::deactivate))
-        .route("/users/{id}/reactivate", post(users::reactivate))
-        .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{id}", axum::routing::delete(tokens::revoke))
-        .route("/audit", get(audit::list))
-        .route("/calendar/{year}", get(calendar::year))
-        .route(
-            "/calendar/days/{date}",
-            axum::routing::put(calendar::set_day).delete(calendar::clear_day),
-        )
-        .route("/law/fine", post(law::fine))
-        .route("/cases", get(cases::list).post(cases::create))
-        .route("/cases/{id}", get(cases::get_one))
-        .route("/cases/{id}/actions/{action}", post(cases::act))
-        .route("/cases/{id}/steps", get(cases::steps))
-        .route("/documents/{id}", get(documents::get_one))
-        .route("/documents/{id}/pdf", get(documents::pdf))
-        .route("/documents/{id}/corrections", post(documents::correct))
-        .route("/queues", get(cases::queues))
-        .route("/search", get(search::search))
-        .route("/reports/summary", get(reports::summary))
-        .route("/reports/summary.csv", get(reports::summary_csv))
-        .route("/reports/summary.xlsx", get(reports::summary_xlsx))
-        .route("/events", get(cases::events))
-        .route("/law/deadlines", post(law::deadlines))
-        .route("/violation-types", get(violation_types::list))
-        .route("/violation-types/{id}", get(violation_types::get_one))
-        .route(
-            "/businesses",
-            get(businesses::list).post(businesses::create),
-        )
-        .route(
-            "/businesses/{id}",
-            get(businesses::get_one).patch(businesses::change),
-        )
-        .route("/businesses/{id}/history", get(businesses::history))
-        .route("/businesses/{id}/merge", post(businesses::merge))
-        .route(
-            "/commitment-campaigns",
-            get(commitments::list).post(commitments::create),
-        )
-        .route("/commitment-campaigns/{id}", get(commitments::get_one))
-        .route(
-            "/commitment-campaigns/{id}/commitments",
-            post(commitments::record),
-        )
-        .route("/commitments/{id}/withdraw", post(commitments::withdraw))
-        .route("/exhibits", get(exhibits::list).post(exhibits::create))
-        .route("/exhibits/{id}", get(exhibits::get_one))
-        .route("/exhibits/{id}/moves", post(exhibits::move_lot))
-        .route("/exhibits/{id}/custody", get(exhibits::custody))
-        .route("/exhibits/{id}/label", get(exhibits::label))
-        .route(
-            "/warehouses/{id}/counts",
-            get(stock_counts::list).post(stock_counts::open),
-        )
-        .route("/stock-counts/{id}", get(stock_counts::get_one))
-        .route("/stock-counts/{id}/lines", post(stock_counts::record_line))
-        .route("/stock-counts/{id}/close", post(stock_counts::close))
-        .route("/stock-counts/{id}/explain", post(stock_counts::explain))
-        .route(
-            "/warehouses",
-            get(exhibits::warehouses).post(exhibits::create_warehouse),
-        )
-        .route(
-            "/warehouses/{id}/cameras",
-            get(exhibits::cameras).post(exhibits::register_camera),
-        )
-        .route(
-            "/files",
-            post(exhibits::upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::MAX_IMPORT_BODY as usize,
-            )),
-        )
-        .route("/files/{id}", get(exhibits::download))
-        .route(
-            "/businesses/import",
-            post(businesses::import).layer(axum::extract::DefaultBodyLimit::max(
-                crate::MAX_IMPORT_BODY as usize,
-            )),
-        )
+    let v1 = v1_routes()
+        .0
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             state,
             crate::idempotency::layer,
         ));
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .nest("/api/v1", v1)
+    root_routes().0.nest("/api/v1", v1)
 }
 
 async fn openapi() -> impl IntoResponse {

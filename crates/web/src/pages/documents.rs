@@ -4,6 +4,7 @@
 //! the issued one; the upload changes nothing, so it needs no CSRF token and sits outside the
 //! pages' guard.
 
+use crate::routes::{RouteRow, routes};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
@@ -20,13 +21,13 @@ use crate::AppState;
 /// An issued PDF is ~100 kB; 20 MB leaves room for a scan someone wants to check.
 const MAX_CHECK_BODY: usize = 20 * 1024 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/documents/{id}/pdf", get(pdf)).route(
-        "/verify/{code}",
-        get(verify)
+pub fn routes() -> (Router<AppState>, Vec<RouteRow>) {
+    routes! {
+        "/documents/{id}/pdf" => get(pdf),
+        "/verify/{code}" => get(verify)
             .post(check)
             .layer(DefaultBodyLimit::max(MAX_CHECK_BODY)),
-    )
+    }
 }
 
 #[derive(Deserialize)]

@@ -7,6 +7,7 @@
 //! sending the same photo twice stores it once), then the lot is registered with their hashes.
 //! After success the browser is sent to the lot's page (a reload cannot post the form twice).
 
+use crate::routes::{RouteRow, routes};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
@@ -23,13 +24,12 @@ use super::{Layout, PageActor, error_page, render};
 use crate::AppState;
 use crate::csrf::multipart_token_ok;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/cases/{id}/exhibits/new",
-        get(form)
+pub fn routes() -> (Router<AppState>, Vec<RouteRow>) {
+    routes! {
+        "/cases/{id}/exhibits/new" => get(form)
             .post(submit)
             .layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BODY as usize)),
-    )
+    }
 }
 
 /// At most this many photos in one form (each one a blob of its own).

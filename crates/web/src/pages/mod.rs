@@ -27,6 +27,8 @@ use axum::http::request::Parts;
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+
+use crate::routes::{RouteRow, routes};
 use axum_extra::extract::CookieJar;
 use qltt_app::{Actor, AppError, ErrorKind};
 
@@ -34,74 +36,70 @@ use crate::AppState;
 use crate::extract::SESSION_COOKIE;
 pub use layout::Layout;
 
+/// The pages behind the CSRF guard (every unsafe request carries the session's token).
+fn guarded_routes() -> (Router<AppState>, Vec<RouteRow>) {
+    routes! {
+        "/" => get(home::home),
+        "/login" => get(login::form).post(login::submit),
+        "/logout" => post(login::logout),
+        "/org" => get(org::tree).post(org::create),
+        "/org/{id}" => get(org::detail).post(org::act),
+        "/officers" => get(officers::list).post(officers::create),
+        "/officers/new" => get(officers::new_form),
+        "/officers/{id}" => get(officers::detail),
+        "/officers/{id}/active" => post(officers::set_active),
+        "/audit" => get(audit::log),
+        "/businesses" => get(businesses::list).post(businesses::create),
+        "/businesses/new" => get(businesses::new_form),
+        "/businesses/{id}" => get(businesses::detail),
+        "/businesses/{id}/edit" => get(businesses::edit_form).post(businesses::update),
+        "/businesses/{id}/merge" => get(businesses::merge::form).post(businesses::merge::submit),
+        "/calendar" => get(calendar::show).post(calendar::change),
+        "/exhibits" => get(exhibits::list),
+        "/exhibits/{id}" => get(exhibits::detail).post(exhibits::record_move),
+        "/exhibits/scan" => get(exhibits::scan),
+        "/exhibits/lot/{lot_no}" => get(exhibits::by_lot),
+        "/exhibits/{id}/label.pdf" => get(exhibits::label),
+        "/cases/{id}/labels.pdf" => get(exhibits::case_labels),
+        "/warehouses" => get(exhibits::warehouses).post(exhibits::warehouses_act),
+        "/files/{sha256}" => get(exhibits::file),
+        "/warehouses/{id}/counts" => post(stock_counts::open),
+        "/stock-counts/{id}" => get(stock_counts::show).post(stock_counts::act),
+        "/cases" => get(cases::list).post(cases::create),
+        "/cases/new" => get(cases::new_form),
+        "/cases/{id}" => get(cases::detail),
+        "/commitments" => get(commitments::list).post(commitments::create),
+        "/commitments/{id}" => get(commitments::detail).post(commitments::act),
+        "/queues" => get(cases::queues::queues),
+        "/search" => get(search::search),
+        "/reports" => get(reports::dashboard),
+        "/events" => get(cases::queues::events),
+    }
+}
+
+/// Every page route and the route table (see [`crate::routes`]).
+pub fn routes() -> (Router<AppState>, Vec<RouteRow>) {
+    let mut table = guarded_routes().1;
+    for (_, rows) in [
+        businesses::import::routes(),
+        exhibit_register::routes(),
+        documents::routes(),
+    ] {
+        table.extend(rows);
+    }
+    (Router::new(), table)
+}
+
 pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::home))
-        .route("/login", get(login::form).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route("/org", get(org::tree).post(org::create))
-        .route("/org/{id}", get(org::detail).post(org::act))
-        .route("/officers", get(officers::list).post(officers::create))
-        .route("/officers/new", get(officers::new_form))
-        .route("/officers/{id}", get(officers::detail))
-        .route("/officers/{id}/active", post(officers::set_active))
-        .route("/audit", get(audit::log))
-        .route(
-            "/businesses",
-            get(businesses::list).post(businesses::create),
-        )
-        .route("/businesses/new", get(businesses::new_form))
-        .route("/businesses/{id}", get(businesses::detail))
-        .route(
-            "/businesses/{id}/edit",
-            get(businesses::edit_form).post(businesses::update),
-        )
-        .route(
-            "/businesses/{id}/merge",
-            get(businesses::merge::form).post(businesses::merge::submit),
-        )
-        .route("/calendar", get(calendar::show).post(calendar::change))
-        .route("/exhibits", get(exhibits::list))
-        .route(
-            "/exhibits/{id}",
-            get(exhibits::detail).post(exhibits::record_move),
-        )
-        .route("/exhibits/scan", get(exhibits::scan))
-        .route("/exhibits/lot/{lot_no}", get(exhibits::by_lot))
-        .route("/exhibits/{id}/label.pdf", get(exhibits::label))
-        .route("/cases/{id}/labels.pdf", get(exhibits::case_labels))
-        .route(
-            "/warehouses",
-            get(exhibits::warehouses).post(exhibits::warehouses_act),
-        )
-        .route("/files/{sha256}", get(exhibits::file))
-        .route("/warehouses/{id}/counts", post(stock_counts::open))
-        .route(
-            "/stock-counts/{id}",
-            get(stock_counts::show).post(stock_counts::act),
-        )
-        .route("/cases", get(cases::list).post(cases::create))
-        .route("/cases/new", get(cases::new_form))
-        .route("/cases/{id}", get(cases::detail))
-        .route(
-            "/commitments",
-            get(commitments::list).post(commitments::create),
-        )
-        .route(
-            "/commitments/{id}",
-            get(commitments::detail).post(commitments::act),
-        )
-        .route("/queues", get(cases::queues::queues))
-        .route("/search", get(search::search))
-        .route("/reports", get(reports::dashboard))
-        .route("/events", get(cases::queues::events))
+    guarded_routes()
+        .0
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state, crate::csrf::guard))
         // A file upload (multipart): its handler checks the CSRF token itself.
-        .merge(businesses::import::routes())
-        .merge(exhibit_register::routes())
+        .merge(businesses::import::routes().0)
+        .merge(exhibit_register::routes().0)
         // Public verification with a side-effect-free upload (no session, no CSRF token).
-        .merge(documents::routes())
+        .merge(documents::routes().0)
 }
 
 /// The signed-in officer of a page request; without a valid session the browser is sent to the

@@ -5,6 +5,7 @@
 //! most 1 MiB) cannot read; these two routes are mounted outside it and the handler checks the
 //! same session token, sent in the form's `csrf` field, before it reads anything else.
 
+use crate::routes::{RouteRow, routes};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
@@ -21,13 +22,12 @@ use crate::AppState;
 use crate::csrf::multipart_token_ok;
 use crate::pages::{Layout, PageActor, error_page, render};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/businesses/import",
-        get(form)
+pub fn routes() -> (Router<AppState>, Vec<RouteRow>) {
+    routes! {
+        "/businesses/import" => get(form)
             .post(submit)
             .layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BODY as usize)),
-    )
+    }
 }
 
 pub struct RejectLine {

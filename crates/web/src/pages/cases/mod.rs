@@ -220,7 +220,10 @@ async fn new_page(
             .map(|b| b.row.name)
             .unwrap_or_default()
     };
-    render(&NewPage {
+    // A refused form comes back with what was typed, and with the refusal's status (a 200
+    // would tell a script, or a proxy's log, that the case was opened).
+    let status = error.as_ref().map(|e| crate::error::status_of(e.kind));
+    let mut resp = render(&NewPage {
         layout,
         business_name,
         units,
@@ -230,7 +233,11 @@ async fn new_page(
             .collect(),
         error: error.map(|e| e.message),
         form,
-    })
+    });
+    if let Some(status) = status {
+        *resp.status_mut() = status;
+    }
+    resp
 }
 
 pub async fn new_form(
