@@ -45,6 +45,12 @@ pub enum BenchCommand {
     /// Search latency (p50/p95/p99) of realistic queries through the index, beside PostgreSQL
     /// (unaccent + pg_trgm) and SQLite FTS5 on the same generated rows (issue 7).
     Search(crate::bench_search::SearchBenchArgs),
+    /// Load on the real server over loopback (issue 10): C clients with a mix of reads and case
+    /// actions on a generated set, beside an axum hello-world in the same run (the ceiling).
+    Http(crate::bench_http::HttpBenchArgs),
+    /// The hello-world server of `bench http` (started by it).
+    #[command(hide = true)]
+    HelloServer(crate::bench_http::HelloArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -99,6 +105,8 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             BenchCommand::Import(args) => import(args).await,
             BenchCommand::Cases(args) => cases(args).await,
             BenchCommand::Search(args) => crate::bench_search::run(args).await,
+            BenchCommand::Http(args) => crate::bench_http::run(args).await,
+            BenchCommand::HelloServer(args) => crate::bench_http::hello_server(args).await,
         }
     };
     // Ctrl-C drops the future, and with it the guards that drop the bench databases.

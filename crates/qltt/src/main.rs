@@ -2,6 +2,7 @@
 
 mod backup;
 mod bench;
+mod bench_http;
 mod bench_search;
 mod cli;
 mod demo_cmd;
