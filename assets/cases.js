@@ -42,11 +42,15 @@
       var rows = [];
       fs.querySelectorAll(".rows .group-row").forEach(function (row) {
         var item = {};
+        var touched = false;
         row.querySelectorAll("[data-key]").forEach(function (el) {
           var v = valueOf(el);
           if (v !== null) item[el.dataset.key] = v;
+          if (v !== null && v !== false && !(Array.isArray(v) && v.length === 0)) touched = true;
         });
-        rows.push(item);
+        // A row left as it came (every form starts with one empty row per group) is not sent:
+        // an empty "joint agency" must not stop an inspection decision with none.
+        if (touched) rows.push(item);
       });
       body[fs.dataset.group] = rows;
     });
@@ -132,7 +136,25 @@
     });
   }
 
+  // A phone cuts a long option (a violation type with its description and fine frame) at the
+  // select's edge: the picked option's full label is written under it.
+  function showPicked(select) {
+    var note = select.nextElementSibling;
+    if (!note || !note.classList.contains("picked")) {
+      note = document.createElement("span");
+      note.className = "picked small muted";
+      select.insertAdjacentElement("afterend", note);
+    }
+    var opt = select.options[select.selectedIndex];
+    // Short labels ("Cá nhân") fit in the select itself.
+    note.textContent = opt && opt.value && opt.textContent.length > 28 ? opt.textContent : "";
+    note.hidden = !note.textContent;
+  }
+
   section.querySelectorAll("form.step-form").forEach(function (form) {
+    form.addEventListener("change", function (e) {
+      if (e.target.tagName === "SELECT") showPicked(e.target);
+    });
     form.querySelectorAll("fieldset[data-group]").forEach(function (fs) {
       addRow(fs);
       fs.querySelector(".add-row").addEventListener("click", function () { addRow(fs); saveDraft(form); });
@@ -142,6 +164,7 @@
     // Today's date where a date is asked, so the common case is one tap.
     form.querySelectorAll("input[type=date][required]").forEach(function (el) { if (!el.value) el.value = section.dataset.today; });
     restoreDraft(form);
+    form.querySelectorAll("select").forEach(function (el) { if (el.value) showPicked(el); });
     form.addEventListener("input", function () { saveDraft(form); });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
