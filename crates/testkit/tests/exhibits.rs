@@ -182,6 +182,21 @@ async fn seizure_to_examination(t: TestApp) {
         (e["zone"].as_str(), e["shelf"].as_str()),
         (Some("A"), Some("3"))
     );
+    // The lot's page gives the recording's time as officers read it (Việt Nam, dd/mm/yyyy).
+    let page = qltt_testkit::page_client();
+    t.page_login(&page, "qn.thukho").await;
+    let html = page
+        .get(t.url(&format!("/exhibits/{eid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("05/03/2026 08:55 → 05/03/2026 09:05"),
+        "{html}"
+    );
 
     // Twenty boxes go out for examination: the lot splits, nothing appears or vanishes.
     let (s, part) = t

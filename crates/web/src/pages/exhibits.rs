@@ -82,6 +82,16 @@ struct DetailPage {
     error: Option<String>,
 }
 
+impl DetailPage {
+    /// A camera recording's bound ("2026-03-05T07:10:00Z" in the event) as officers read it:
+    /// "05/03/2026 14:10", Vietnamese local time; left as stored when it is not a timestamp.
+    fn when(&self, stored: &str) -> String {
+        qltt_store::parse_ts(stored)
+            .map(qltt_domain::format::format_instant)
+            .unwrap_or_else(|_| stored.to_string())
+    }
+}
+
 /// The move form (all text, as a phone sends it).
 #[derive(Deserialize, Default, Clone)]
 pub struct MoveForm {
