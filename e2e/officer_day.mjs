@@ -282,10 +282,15 @@ function makePng(w = 64, h = 48) {
   ]);
 }
 
-/** "YYYY-MM-DDTHH:MM" in Vietnam's time, `minutesAgo` before now (for datetime-local inputs). */
+/** "YYYY-MM-DDTHH:MM" in Vietnam's time, `minutesAgo` before now (for datetime-local inputs), but
+ * not before today's first minutes there: the steps are dated today (a run just after midnight
+ * must not record an inspection the day before its decision). */
 function localDateTime(minutesAgo) {
-  const d = new Date(Date.now() - minutesAgo * 60_000 + 7 * 3600_000);
-  return d.toISOString().slice(0, 16);
+  const local = Date.now() + 7 * 3600_000;
+  const midnight = local - (local % 86_400_000);
+  const order = 60 - minutesAgo; // later steps ask for fewer minutes ago: keep their order
+  const t = Math.max(local - minutesAgo * 60_000, Math.min(local, midnight + order * 1000));
+  return new Date(t).toISOString().slice(0, 16);
 }
 
 // ---------------------------------------------------------------------------------------------
