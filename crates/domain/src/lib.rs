@@ -12,6 +12,7 @@ pub mod error;
 pub mod exhibit;
 pub mod format;
 pub mod law;
+pub mod office;
 pub mod officer;
 pub mod org;
 pub mod report;

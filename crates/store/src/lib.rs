@@ -16,6 +16,7 @@ pub mod documents;
 pub mod error;
 pub mod exhibits;
 pub mod idempotency;
+pub mod office;
 pub mod outbox;
 pub mod reports;
 pub mod stock_counts;

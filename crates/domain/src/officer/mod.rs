@@ -72,6 +72,20 @@ pub enum Permission {
     UploadFiles,
     /// See the figures of one's scope (dashboard, summaries, exports): the leaders who report.
     ViewReports,
+    /// See the registers of incoming and outgoing documents of one's scope, the documents routed
+    /// to oneself, and the directives one's unit received or sent.
+    ViewOfficeDocuments,
+    /// Enter incoming and outgoing documents in the unit's registers (sổ văn bản đến/đi) and
+    /// send outgoing ones: the clerk's desk.
+    RegisterDocuments,
+    /// Route an incoming document with an opinion (ý kiến chỉ đạo), an assignee and a deadline.
+    RouteDocuments,
+    /// Process a document routed to oneself or one's unit: accept, reply, file.
+    ProcessDocuments,
+    /// Send a directive (chỉ đạo điều hành) to a whole subtree in one action.
+    IssueDirectives,
+    /// Acknowledge a directive on behalf of one's unit (its leaders and its clerk).
+    AcknowledgeDirectives,
 }
 
 impl Role {
@@ -129,6 +143,19 @@ impl Role {
                 self,
                 Admin | UnitHead | DeputyUnitHead | TeamLeader | Accountant
             ),
+            ViewOfficeDocuments => true,
+            // The clerk (văn thư) keeps the registers; a unit's leaders may enter a document
+            // themselves when the clerk is away.
+            RegisterDocuments => matches!(self, Admin | UnitHead | DeputyUnitHead | Clerk),
+            // Routing is the leadership's: the head or deputy of a unit, a team leader for
+            // documents of the team's register.
+            RouteDocuments => matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader),
+            // Anyone a document can be routed to: every officer but a read-only account.
+            ProcessDocuments => !matches!(self, Viewer),
+            IssueDirectives => matches!(self, Admin | UnitHead | DeputyUnitHead),
+            AcknowledgeDirectives => {
+                matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader | Clerk)
+            }
         }
     }
 }
@@ -282,6 +309,32 @@ mod tests {
             assert_eq!(
                 r.grants(ManageCommitments),
                 leader || *r == Role::Inspector,
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_clerk_registers_leaders_route_and_heads_send_directives() {
+        use Permission::*;
+        for r in Role::ALL {
+            let head = matches!(r, Role::Admin | Role::UnitHead | Role::DeputyUnitHead);
+            assert!(r.grants(ViewOfficeDocuments), "{r:?}");
+            assert_eq!(
+                r.grants(RegisterDocuments),
+                head || *r == Role::Clerk,
+                "{r:?}"
+            );
+            assert_eq!(
+                r.grants(RouteDocuments),
+                head || *r == Role::TeamLeader,
+                "{r:?}"
+            );
+            assert_eq!(r.grants(ProcessDocuments), *r != Role::Viewer, "{r:?}");
+            assert_eq!(r.grants(IssueDirectives), head, "{r:?}");
+            assert_eq!(
+                r.grants(AcknowledgeDirectives),
+                head || matches!(r, Role::TeamLeader | Role::Clerk),
                 "{r:?}"
             );
         }
