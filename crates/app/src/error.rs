@@ -101,7 +101,9 @@ impl From<DomainError> for AppError {
             }
             // An action the case's current state does not allow: the client acted on a stale
             // view (or raced another officer) and gets 409 with the case as it is now.
-            DomainError::Refused { code, message } if code == "case.invalid_transition" => {
+            DomainError::Refused { code, message }
+                if code == "case.invalid_transition" || code == "office.invalid_transition" =>
+            {
                 AppError::new(ErrorKind::Conflict, code, message)
             }
             DomainError::Refused { code, message } => {

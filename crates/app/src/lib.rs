@@ -16,6 +16,7 @@ pub mod exhibits;
 pub mod files;
 pub mod law;
 pub mod lookup;
+pub mod office;
 pub mod officers;
 pub mod org;
 pub mod reports;
@@ -82,6 +83,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     pub events: tokio::sync::broadcast::Sender<CaseEvent>,
+    /// Read receipts and acknowledgements of directives, for the pages that watch them (SSE).
+    pub directive_events: tokio::sync::broadcast::Sender<office::directives::DirectiveEvent>,
     /// Files by SHA-256 (in memory unless [`App::with_blobs`] gives a folder or a bucket).
     pub blobs: qltt_blobs::BlobStore,
     /// The search index (in memory unless [`App::with_search`] gives another).
@@ -97,6 +100,7 @@ impl App {
             clock,
             settings: Settings::default(),
             events: tokio::sync::broadcast::channel(1024).0,
+            directive_events: tokio::sync::broadcast::channel(1024).0,
             blobs: qltt_blobs::BlobStore::memory(),
             search: search::SearchHandle::in_ram(),
             report_gate: Arc::default(),

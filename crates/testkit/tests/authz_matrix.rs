@@ -181,6 +181,50 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/stock-counts/{id}/explain",
         Scoped(DisposeExhibits),
     ),
+    ("GET", "/api/v1/office-documents", Perm(ViewOfficeDocuments)),
+    (
+        "POST",
+        "/api/v1/office-documents",
+        Scoped(RegisterDocuments),
+    ),
+    (
+        "GET",
+        "/api/v1/office-documents/{id}",
+        Scoped(ViewOfficeDocuments),
+    ),
+    // Asked as a `route` step (a leader's; the assignee's steps are tested in eoffice.rs).
+    (
+        "POST",
+        "/api/v1/office-documents/{id}/actions/{action}",
+        Scoped(RouteDocuments),
+    ),
+    ("GET", "/api/v1/directives", Perm(ViewOfficeDocuments)),
+    ("POST", "/api/v1/directives", Scoped(IssueDirectives)),
+    (
+        "GET",
+        "/api/v1/directives/{id}",
+        Scoped(ViewOfficeDocuments),
+    ),
+    (
+        "GET",
+        "/api/v1/directives/{id}/receipts",
+        Scoped(ViewOfficeDocuments),
+    ),
+    (
+        "POST",
+        "/api/v1/directives/{id}/read",
+        Scoped(ViewOfficeDocuments),
+    ),
+    (
+        "POST",
+        "/api/v1/directives/{id}/acknowledge",
+        Scoped(AcknowledgeDirectives),
+    ),
+    (
+        "GET",
+        "/api/v1/directives/{id}/events",
+        Scoped(ViewOfficeDocuments),
+    ),
     ("POST", "/api/v1/files", Perm(UploadFiles)),
     ("GET", "/api/v1/files/{id}", Scoped(ViewCases)),
     // --- pages ---
@@ -233,6 +277,23 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/commitments", Scoped(RunCommitmentCampaigns)),
     ("GET", "/commitments/{id}", Scoped(ViewBusinesses)),
     ("POST", "/commitments/{id}", Scoped(ManageCommitments)),
+    ("GET", "/office", Perm(ViewOfficeDocuments)),
+    ("POST", "/office", Scoped(RegisterDocuments)),
+    ("GET", "/office/{id}", Scoped(ViewOfficeDocuments)),
+    ("POST", "/office/{id}", Scoped(RouteDocuments)),
+    ("GET", "/directives", Perm(ViewOfficeDocuments)),
+    ("POST", "/directives", Scoped(IssueDirectives)),
+    ("GET", "/directives/{id}", Scoped(ViewOfficeDocuments)),
+    (
+        "POST",
+        "/directives/{id}/acknowledge",
+        Scoped(AcknowledgeDirectives),
+    ),
+    (
+        "GET",
+        "/directives/{id}/events",
+        Scoped(ViewOfficeDocuments),
+    ),
     ("GET", "/queues", Perm(ViewCases)),
     ("GET", "/search", Signed),
     ("GET", "/reports", Perm(ViewReports)),
@@ -263,6 +324,10 @@ struct Side {
     commitment: String,
     file: String,
     violation_type: String,
+    /// An incoming document of the province's register.
+    office: String,
+    /// A directive of the province's head to the province.
+    directive: String,
 }
 
 fn id(v: &Value) -> String {
@@ -384,6 +449,25 @@ async fn side(t: &TestApp, province: &str, head: &str, keeper: &str, other: &str
     s.file = f["sha256"].as_str().unwrap().to_string();
     let (_, types) = t.get(&admin, "/api/v1/violation-types?limit=1").await;
     s.violation_type = id(&types[0]);
+    let (st, d) = t
+        .post(
+            &head_token,
+            "/api/v1/office-documents",
+            json!({"direction": "incoming", "doc_type": "official_letter", "number": "5/UBND",
+                   "document_date": "2026-03-04", "correspondent": "UBND tỉnh", "summary": "Công văn"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{d}");
+    s.office = id(&d);
+    let (st, d) = t
+        .post(
+            &head_token,
+            "/api/v1/directives",
+            json!({"root_unit_id": s.province, "summary": "Chỉ đạo", "message": "Thực hiện"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{d}");
+    s.directive = id(&d);
     s
 }
 
@@ -395,7 +479,7 @@ fn pdf(tag: &str) -> Vec<u8> {
 /// Fills the path's parameters with the side's objects.
 fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
     let mut p = path.to_string();
-    let by_prefix: [(&str, &str); 17] = [
+    let by_prefix: [(&str, &str); 20] = [
         ("/units/{id}", &s.team),
         ("/org/{id}", &s.team),
         ("/users/{id}", &s.user),
@@ -414,7 +498,14 @@ fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
         ("/files/{id}", &s.file),
         ("/files/{sha256}", &s.file),
         ("/verify/{code}", &s.verify_code),
+        ("/office-documents/{id}", &s.office),
+        ("/office/{id}", &s.office),
+        ("/directives/{id}", &s.directive),
     ];
+    // A document's step is asked as a leader's `route` (a case's as a `propose`).
+    if path.contains("/office-documents/") {
+        p = p.replace("{action}", "route");
+    }
     for (pattern, value) in by_prefix {
         let filled = pattern
             .replace("{id}", value)
@@ -511,6 +602,17 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
         }
         ("POST", "/api/v1/stock-counts/{id}/close") => json!({"version": -1}),
         ("POST", "/api/v1/stock-counts/{id}/explain") => json!({"explanations": []}),
+        ("POST", "/api/v1/office-documents") => {
+            json!({"direction": "incoming", "unit_id": s.province, "doc_type": "official_letter",
+                   "number": "9/UBND", "document_date": "2026-03-04", "correspondent": "UBND",
+                   "summary": v("Trích yếu")})
+        }
+        ("POST", "/api/v1/office-documents/{id}/actions/{action}") => {
+            json!({"opinion": v("Đội xử lý"), "unit_id": s.team})
+        }
+        ("POST", "/api/v1/directives") => {
+            json!({"root_unit_id": s.province, "summary": "Chỉ đạo", "message": v("Thực hiện")})
+        }
         _ => return None,
     })
 }
@@ -585,6 +687,26 @@ fn page_form(path: &str, s: &Side, foreign: bool) -> Vec<(String, String)> {
             ("starts_on", "2026-03-01".into()),
         ],
         "/commitments/{id}" => vec![("op", "sign".into()), ("business_id", s.business.clone())],
+        "/office" => vec![
+            ("direction", "incoming".into()),
+            ("unit_id", s.province.clone()),
+            ("doc_type", "official_letter".into()),
+            ("number", "9/UBND".into()),
+            ("document_date", "2026-03-04".into()),
+            ("received_on", "2026-03-05".into()),
+            ("correspondent", "UBND".into()),
+            ("summary", v("Trích yếu")),
+        ],
+        "/office/{id}" => vec![
+            ("op", "route".into()),
+            ("opinion", v("Đội xử lý")),
+            ("target", format!("unit:{}", s.team)),
+        ],
+        "/directives" => vec![
+            ("root_unit_id", s.province.clone()),
+            ("summary", "Chỉ đạo".into()),
+            ("message", v("Thực hiện")),
+        ],
         _ => vec![],
     };
     f.into_iter().map(|(k, v)| (k.to_string(), v)).collect()

@@ -161,9 +161,26 @@ async fn document_is_valid_and_complete(t: TestApp) {
     assert_eq!(file.status(), 201);
     let file: Value = file.json().await.unwrap();
     let file = file["sha256"].as_str().unwrap().to_string();
+    let (s, office) = t
+        .post(&admin, "/api/v1/office-documents", serde_json::json!({"direction": "incoming", "doc_type": "official_letter", "number": "1/UBND", "document_date": "2026-03-05", "correspondent": "UBND", "summary": "Công văn"}))
+        .await;
+    assert_eq!(s, 201, "{office}");
+    let office = office["id"].as_str().unwrap().to_string();
+    let (s, directive) = t
+        .post(
+            &admin,
+            "/api/v1/directives",
+            serde_json::json!({"root_unit_id": unit, "summary": "Chỉ đạo", "message": "Thực hiện"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{directive}");
+    let directive = directive["id"].as_str().unwrap().to_string();
     for (path, item) in paths {
-        // The event stream never ends; it has its own test.
-        if item.get("get").is_none() || path == "/api/v1/events" {
+        // The event streams never end; they have their own tests.
+        if item.get("get").is_none()
+            || path == "/api/v1/events"
+            || path == "/api/v1/directives/{id}/events"
+        {
             continue;
         }
         let url = path
@@ -183,6 +200,11 @@ async fn document_is_valid_and_complete(t: TestApp) {
             .replace("/warehouses/{id}", &format!("/warehouses/{warehouse}"))
             .replace("/files/{id}", &format!("/files/{file}"))
             .replace("/stock-counts/{id}", &format!("/stock-counts/{count}"))
+            .replace(
+                "/office-documents/{id}",
+                &format!("/office-documents/{office}"),
+            )
+            .replace("/directives/{id}", &format!("/directives/{directive}"))
             .replace("{year}", "2026")
             .replace("{id}", &unit);
         let (s, b) = t.get(&admin, &url).await;

@@ -32,6 +32,18 @@ pub struct Queues {
     pub awaiting_signature: Vec<QueueItem>,
     pub awaiting_explanation: Vec<QueueItem>,
     pub unpaid_past_due: Vec<QueueItem>,
+    /// Incoming documents routed to the officer or a unit of their scope, past their deadline
+    /// and not yet answered or filed.
+    pub overdue_documents: Vec<DocumentQueueItem>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentQueueItem {
+    pub document_id: String,
+    /// The sender's number and the arrival number: "45/UBND-KT (số đến 12)".
+    pub number: String,
+    pub summary: String,
+    pub due_on: String,
 }
 
 /// Each queue shows at most this many items (the list pages page through the rest).
@@ -107,6 +119,14 @@ impl App {
                     q.awaiting_signature.push(case_item(&row));
                 }
             }
+        }
+        for d in self.office_assigned(actor, true, QUEUE_LIMIT).await? {
+            q.overdue_documents.push(DocumentQueueItem {
+                number: format!("{} (số đến {})", d.row.number, d.row.seq),
+                due_on: d.row.due_on.clone().unwrap_or_default(),
+                summary: d.row.summary,
+                document_id: d.row.id,
+            });
         }
         Ok(q)
     }

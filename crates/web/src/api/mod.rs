@@ -9,6 +9,7 @@ pub mod documents;
 pub mod exhibits;
 pub mod health;
 pub mod law;
+pub mod office;
 pub mod reports;
 pub mod search;
 pub mod session;
@@ -55,6 +56,9 @@ use crate::error::ApiError;
         exhibits::upload, exhibits::download,
         stock_counts::list, stock_counts::open, stock_counts::get_one, stock_counts::record_line,
         stock_counts::close, stock_counts::explain,
+        office::list, office::create, office::get_one, office::act,
+        office::directives, office::send, office::directive, office::receipts, office::read,
+        office::acknowledge, office::events,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -133,6 +137,15 @@ pub fn v1_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/warehouses/{id}/cameras" => get(exhibits::cameras).post(exhibits::register_camera),
         "/files" => post(exhibits::upload).layer(axum::extract::DefaultBodyLimit::max( crate::MAX_IMPORT_BODY as usize, )),
         "/files/{id}" => get(exhibits::download),
+        "/office-documents" => get(office::list).post(office::create),
+        "/office-documents/{id}" => get(office::get_one),
+        "/office-documents/{id}/actions/{action}" => post(office::act),
+        "/directives" => get(office::directives).post(office::send),
+        "/directives/{id}" => get(office::directive),
+        "/directives/{id}/receipts" => get(office::receipts),
+        "/directives/{id}/read" => post(office::read),
+        "/directives/{id}/acknowledge" => post(office::acknowledge),
+        "/directives/{id}/events" => get(office::events),
         "/businesses/import" => post(businesses::import).layer(axum::extract::DefaultBodyLimit::max( crate::MAX_IMPORT_BODY as usize, )),
     }
 }

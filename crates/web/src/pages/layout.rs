@@ -68,6 +68,16 @@ impl Layout {
                 active: false,
             },
             NavItem {
+                href: "/office",
+                label: "Văn bản",
+                active: false,
+            },
+            NavItem {
+                href: "/directives",
+                label: "Chỉ đạo",
+                active: false,
+            },
+            NavItem {
                 href: "/exhibits",
                 label: "Tang vật",
                 active: false,

@@ -13,6 +13,7 @@ pub mod exhibits;
 pub mod home;
 pub mod layout;
 pub mod login;
+pub mod office;
 pub mod officers;
 pub mod org;
 pub mod reports;
@@ -70,6 +71,12 @@ fn guarded_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/cases/{id}" => get(cases::detail),
         "/commitments" => get(commitments::list).post(commitments::create),
         "/commitments/{id}" => get(commitments::detail).post(commitments::act),
+        "/office" => get(office::list).post(office::register),
+        "/office/{id}" => get(office::detail).post(office::act),
+        "/directives" => get(office::directives).post(office::send),
+        "/directives/{id}" => get(office::directive),
+        "/directives/{id}/acknowledge" => post(office::acknowledge),
+        "/directives/{id}/events" => get(office::events),
         "/queues" => get(cases::queues::queues),
         "/search" => get(search::search),
         "/reports" => get(reports::dashboard),

@@ -14,6 +14,7 @@ use crate::pages::{PageActor, render};
 pub struct QueueView {
     pub key: &'static str,
     pub title: &'static str,
+    /// (link, summary, detail)
     pub items: Vec<(String, String, String)>,
 }
 
@@ -37,7 +38,7 @@ fn view(key: &'static str, title: &'static str, items: &[QueueItem]) -> QueueVie
                     ),
                     _ => i.state_label.clone(),
                 };
-                (i.case_id.clone(), i.summary.clone(), due)
+                (format!("/cases/{}", i.case_id), i.summary.clone(), due)
             })
             .collect(),
     }
@@ -55,6 +56,24 @@ pub fn fragment(q: &Queues) -> QueuesFragment {
                 &q.awaiting_explanation,
             ),
             view("unpaid_past_due", "Quá hạn nộp phạt", &q.unpaid_past_due),
+            QueueView {
+                key: "overdue_documents",
+                title: "Văn bản đến quá hạn xử lý",
+                items: q
+                    .overdue_documents
+                    .iter()
+                    .map(|d| {
+                        let due = parse_date(&d.due_on)
+                            .map(format_date)
+                            .unwrap_or_else(|| d.due_on.clone());
+                        (
+                            format!("/office/{}", d.document_id),
+                            d.summary.clone(),
+                            format!("{} · hạn xử lý: {due}", d.number),
+                        )
+                    })
+                    .collect(),
+            },
         ],
     }
 }

@@ -1,0 +1,226 @@
+//! The office (văn thư): `GET/POST /api/v1/office-documents`, `GET /api/v1/office-documents/{id}`,
+//! `POST /api/v1/office-documents/{id}/actions/{action}`, `GET/POST /api/v1/directives`,
+//! `GET /api/v1/directives/{id}`, `GET /api/v1/directives/{id}/receipts`,
+//! `POST /api/v1/directives/{id}/read`, `POST /api/v1/directives/{id}/acknowledge` and the
+//! receipts' live stream `GET /api/v1/directives/{id}/events`.
+
+use std::convert::Infallible;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use qltt_app::office::directives::{
+    Directive, DirectiveEvent, DirectiveInput, DirectivePage, ReadReceipt, Receipts,
+};
+use qltt_app::office::{ActionInput, OfficeDocument, OfficePage, RegisterInput};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Authed};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterQuery {
+    /// incoming (default) | outgoing
+    pub direction: Option<String>,
+    /// The register's unit (default: the caller's).
+    pub unit_id: Option<String>,
+    /// The register's year (default: this year).
+    pub year: Option<i32>,
+    /// One state (registered, routed, in_progress, replied, filed, issued, sent).
+    pub state: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// One register of the caller's scope (incoming or outgoing, per unit and year), highest number
+/// first.
+#[utoipa::path(operation_id = "office_documents_list", get, path = "/api/v1/office-documents", params(RegisterQuery),
+    responses((status = 200, body = OfficePage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiQuery(q): ApiQuery<RegisterQuery>,
+) -> ApiResult<Json<OfficePage>> {
+    Ok(Json(
+        state
+            .app
+            .office_register(
+                &actor,
+                q.direction.as_deref().unwrap_or("incoming"),
+                q.unit_id.as_deref(),
+                q.year,
+                q.state.as_deref(),
+                q.cursor.as_deref(),
+                q.limit.unwrap_or(50),
+            )
+            .await?,
+    ))
+}
+
+/// Enters a document in a register (clerk, unit head, deputy): an incoming one gets the next
+/// arrival number, an outgoing one its number and symbol ("125/QLTT-NV").
+#[utoipa::path(operation_id = "office_documents_register", post, path = "/api/v1/office-documents", request_body = RegisterInput,
+    responses((status = 201, body = OfficeDocument), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiJson(input): ApiJson<RegisterInput>,
+) -> ApiResult<(StatusCode, Json<OfficeDocument>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.register_office_document(&actor, input).await?),
+    ))
+}
+
+/// A document with its journal and the steps it allows.
+#[utoipa::path(operation_id = "office_documents_get_one", get, path = "/api/v1/office-documents/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = OfficeDocument), (status = 404, body = ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OfficeDocument>> {
+    Ok(Json(state.app.office_document(&actor, &id).await?))
+}
+
+/// A step: `route` (leader: opinion, unit_id or officer_id, due_on), `accept`, `reply`
+/// (reply_id), `file` (assignee, or a leader), `send` (outgoing; clerk). 409
+/// `office.invalid_transition` when the state does not allow it.
+#[utoipa::path(operation_id = "office_documents_act", post, path = "/api/v1/office-documents/{id}/actions/{action}",
+    params(("id" = String, Path), ("action" = String, Path)), request_body = ActionInput,
+    responses((status = 200, body = OfficeDocument), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn act(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(input): ApiJson<ActionInput>,
+) -> ApiResult<Json<OfficeDocument>> {
+    Ok(Json(
+        state.app.office_act(&actor, &id, &action, input).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DirectiveQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Directives sent by the caller's scope or received by it, newest first.
+#[utoipa::path(operation_id = "directives_list", get, path = "/api/v1/directives", params(DirectiveQuery),
+    responses((status = 200, body = DirectivePage)))]
+pub async fn directives(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiQuery(q): ApiQuery<DirectiveQuery>,
+) -> ApiResult<Json<DirectivePage>> {
+    Ok(Json(
+        state
+            .app
+            .list_directives(&actor, q.cursor.as_deref(), q.limit.unwrap_or(20))
+            .await?,
+    ))
+}
+
+/// Sends a directive to every active unit of a subtree in one transaction (admin, unit head,
+/// deputy); the document is numbered in the sender unit's outgoing register.
+#[utoipa::path(operation_id = "directives_send", post, path = "/api/v1/directives", request_body = DirectiveInput,
+    responses((status = 201, body = Directive), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn send(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiJson(input): ApiJson<DirectiveInput>,
+) -> ApiResult<(StatusCode, Json<Directive>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.send_directive(&actor, input).await?),
+    ))
+}
+
+/// A directive with its document and the counts of acknowledgements and readers.
+#[utoipa::path(operation_id = "directives_get_one", get, path = "/api/v1/directives/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = Directive), (status = 404, body = ErrorBody)))]
+pub async fn directive(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Directive>> {
+    Ok(Json(state.app.directive(&actor, &id).await?))
+}
+
+/// Per recipient unit: acknowledged or not, officers and readers; and the officers who have not
+/// read it yet (the sender's side sees every unit; a recipient its own scope).
+#[utoipa::path(operation_id = "directives_receipts", get, path = "/api/v1/directives/{id}/receipts", params(("id" = String, Path)),
+    responses((status = 200, body = Receipts), (status = 404, body = ErrorBody)))]
+pub async fn receipts(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Receipts>> {
+    Ok(Json(state.app.directive_receipts(&actor, &id).await?))
+}
+
+/// Records the caller's reading (once; a repeated reading returns the first, `first: false`).
+#[utoipa::path(operation_id = "directives_read", post, path = "/api/v1/directives/{id}/read", params(("id" = String, Path)),
+    responses((status = 200, body = ReadReceipt), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn read(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ReadReceipt>> {
+    Ok(Json(state.app.read_directive(&actor, &id).await?))
+}
+
+/// Acknowledges the directive for the caller's unit (its leaders or clerk; once).
+#[utoipa::path(operation_id = "directives_acknowledge", post, path = "/api/v1/directives/{id}/acknowledge", params(("id" = String, Path)),
+    responses((status = 200, body = Directive), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Directive>> {
+    Ok(Json(state.app.acknowledge_directive(&actor, &id).await?))
+}
+
+/// Server-sent events: a `receipt` event each time an officer reads the directive or a unit
+/// acknowledges it.
+#[utoipa::path(operation_id = "directives_events", get, path = "/api/v1/directives/{id}/events", params(("id" = String, Path)),
+    responses((status = 200, description = "text/event-stream"), (status = 404, body = ErrorBody)))]
+pub async fn events(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let rx = state.app.watch_directive(&actor, &id).await?;
+    Ok(Sse::new(receipt_stream(rx, id)).keep_alive(KeepAlive::default()))
+}
+
+pub(crate) fn receipt_stream(
+    rx: tokio::sync::broadcast::Receiver<DirectiveEvent>,
+    id: String,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    futures_util::stream::unfold((rx, id), |(mut rx, id)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(ev) if ev.directive_id == id => {
+                    let data = serde_json::to_string(&ev).unwrap_or_default();
+                    let event = Event::default().event("receipt").data(data);
+                    return Some((Ok(event), (rx, id)));
+                }
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let event = Event::default().event("receipt").data("{}");
+                    return Some((Ok(event), (rx, id)));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+}
