@@ -109,9 +109,16 @@ impl App {
         let row = blobs::get(self.db.pool(), &sha)
             .await?
             .ok_or_else(|| AppError::not_found("file.not_found"))?;
-        // Outside the scope the file does not exist, as for any other record.
+        // Outside the scope the file does not exist, as for any other record, unless it is
+        // attached to an office document routed to the officer's scope or to a directive their
+        // scope received.
         if !self.in_scope(actor, &row.unit_id).await? {
-            return Err(AppError::not_found("file.not_found"));
+            let mut conn = self.db.pool().acquire().await.map_err(AppError::internal)?;
+            if !qltt_store::office::file_reaches(&mut conn, &row.sha256, &actor.unit_id, &actor.id)
+                .await?
+            {
+                return Err(AppError::not_found("file.not_found"));
+            }
         }
         Ok(row)
     }

@@ -555,3 +555,28 @@ pub async fn unread(
         .fetch_all(pool)
         .await?)
 }
+
+/// Whether a file is attached to an office document that reaches an officer of `home` (`$1`):
+/// routed to them (`$2`) or to a unit of their subtree, or sent to their subtree as a directive.
+/// The file's uploader is usually the clerk of another unit, so the uploader's scope alone would
+/// hide the scan from the very officers asked to act on it.
+pub async fn file_reaches(
+    conn: &mut AnyConnection,
+    sha256: &str,
+    home: &str,
+    user_id: &str,
+) -> Result<bool, StoreError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM office_documents o WHERE o.attachments LIKE $3 \
+         AND (o.assigned_officer_id = $2 OR o.assigned_unit_id IN ({SCOPE_SUBQUERY}) \
+         OR EXISTS (SELECT 1 FROM directives d JOIN directive_recipients r ON r.directive_id = d.id \
+         WHERE d.document_id = o.id AND r.unit_id IN ({SCOPE_SUBQUERY})))"
+    );
+    let (n,): (i64,) = sqlx::query_as(&sql)
+        .bind(home)
+        .bind(user_id)
+        .bind(format!("%\"{sha256}\"%"))
+        .fetch_one(conn)
+        .await?;
+    Ok(n > 0)
+}
