@@ -116,8 +116,11 @@ pub async fn touch(
     Ok(())
 }
 
+/// Written through the caller's write transaction (the write gate): on SQLite a sign-in that
+/// wrote beside a long transaction would fail with "database is locked" after the busy timeout
+/// instead of waiting its turn.
 pub async fn record_failure(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     username: &str,
     address: &str,
     at: &str,
@@ -127,14 +130,14 @@ pub async fn record_failure(
     // table small even under a sustained guessing attack.
     sqlx::query("DELETE FROM login_failures WHERE at < $1")
         .bind(forget_before)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("INSERT INTO login_failures (id, username, address, at) VALUES ($1, $2, $3, $4)")
         .bind(new_id())
         .bind(username)
         .bind(address)
         .bind(at)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

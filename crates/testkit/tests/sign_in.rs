@@ -262,3 +262,35 @@ on_both!(
     every_sign_in_leaves_an_audit_event_without_the_token,
     sign_in_is_audited
 );
+
+/// A long write transaction (a nightly roll-up rebuild, an import) holds the database for longer
+/// than SQLite's busy timeout (10 s): a sign-in meanwhile waits its turn at the write gate and
+/// then succeeds, instead of failing with "database is locked" (seen in `qltt bench http`).
+async fn sign_in_waits_behind_a_long_write(t: TestApp) {
+    let long = t.app.db.begin(chrono::Utc::now()).await.unwrap();
+    let signing_in = {
+        let http = t.http.clone();
+        let url = t.url("/api/v1/session");
+        tokio::spawn(async move {
+            http.post(url)
+                .json(&json!({"username": "qn.ksv1", "password": DEMO_PASSWORD}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    };
+    if t.db.backend == qltt_testkit::Backend::Sqlite {
+        // SQLite has one writer: the sign-in must still be waiting (not failed) past 10 s.
+        tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+        assert!(!signing_in.is_finished(), "the sign-in did not wait");
+    }
+    // PostgreSQL has no single writer: the sign-in does not wait for the other transaction.
+    long.rollback().await.unwrap();
+    assert_eq!(signing_in.await.unwrap(), 200);
+}
+on_both!(
+    a_sign_in_waits_behind_a_long_write_transaction,
+    sign_in_waits_behind_a_long_write
+);

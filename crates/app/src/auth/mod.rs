@@ -111,14 +111,16 @@ impl App {
         // at once, each one sees at least every attempt that started before it, so no burst can
         // get more than the allowed number of passwords checked. A successful sign-in erases the
         // account's attempts (including this one).
+        let mut tx = self.db.begin(now).await?;
         auth::record_failure(
-            self.db.pool(),
+            tx.conn(),
             &username,
             address,
             &ts(now),
             &ts(now - Duration::days(1)),
         )
         .await?;
+        tx.commit_bookkeeping().await?;
         let since = ts(now - Duration::minutes(self.settings.throttle_minutes));
         let (by_user, by_address) =
             auth::recent_failures(self.db.pool(), &username, address, &since).await?;
@@ -138,7 +140,11 @@ impl App {
             Some(u) if ok && u.is_active() => u,
             _ => return Err(bad_credentials()),
         };
-        auth::clear_failures(self.db.pool(), &username).await?;
+        // Bookkeeping only: a sign-in whose password was right is not refused because the
+        // database was busy (the attempts expire with the throttle window anyway).
+        if let Err(e) = auth::clear_failures(self.db.pool(), &username).await {
+            tracing::warn!(error = %e, "could not clear sign-in failures");
+        }
         self.open_token(&user.id, kind, "Đăng nhập", self.settings.session_hours)
             .await
     }
@@ -240,13 +246,18 @@ impl App {
             .iter()
             .filter_map(|r| Role::parse(r).ok())
             .collect();
-        auth::touch(
+        // The last-use time is bookkeeping: a read is never refused because it could not be
+        // written (e.g. SQLite busy behind a long write transaction).
+        if let Err(e) = auth::touch(
             self.db.pool(),
             &row.id,
             &ts(now),
             &ts(now - Duration::minutes(1)),
         )
-        .await?;
+        .await
+        {
+            tracing::warn!(error = %e, "could not note a token's last use");
+        }
         Ok(Actor {
             id: user.id,
             username: user.username,
