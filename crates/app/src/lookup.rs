@@ -25,22 +25,32 @@ impl App {
 
     /// Names of the parents of a unit, nearest first (bounded, in case of a corrupt cycle).
     pub async fn ancestor_names(&self, unit_id: &str) -> AppResult<Vec<String>> {
-        let mut names = Vec::new();
+        Ok(self
+            .ancestor_units(unit_id)
+            .await?
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect())
+    }
+
+    /// (id, name) of the parents of a unit, nearest first (bounded, in case of a corrupt cycle).
+    pub async fn ancestor_units(&self, unit_id: &str) -> AppResult<Vec<(String, String)>> {
+        let mut out = Vec::new();
         let mut next = units::get(self.db.pool(), unit_id)
             .await?
             .and_then(|u| u.parent_id);
         while let Some(id) = next {
-            if names.len() >= 8 {
+            if out.len() >= 8 {
                 break;
             }
             match units::get(self.db.pool(), &id).await? {
                 Some(p) => {
-                    names.push(p.name);
+                    out.push((p.id, p.name));
                     next = p.parent_id;
                 }
                 None => break,
             }
         }
-        Ok(names)
+        Ok(out)
     }
 }

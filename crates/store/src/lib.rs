@@ -17,6 +17,7 @@ pub mod error;
 pub mod exhibits;
 pub mod idempotency;
 pub mod office;
+pub mod office_drafts;
 pub mod outbox;
 pub mod reports;
 pub mod stock_counts;

@@ -557,9 +557,10 @@ pub async fn unread(
 }
 
 /// Whether a file is attached to an office document that reaches an officer of `home` (`$1`):
-/// routed to them (`$2`) or to a unit of their subtree, or sent to their subtree as a directive.
-/// The file's uploader is usually the clerk of another unit, so the uploader's scope alone would
-/// hide the scan from the very officers asked to act on it.
+/// held in a register of their subtree (a document another unit sent them lands in their incoming
+/// register), routed to them (`$2`) or to a unit of their subtree, or sent to their subtree as a
+/// directive. The file's uploader is usually the clerk of another unit, so the uploader's scope
+/// alone would hide the scan from the very officers asked to act on it.
 pub async fn file_reaches(
     conn: &mut AnyConnection,
     sha256: &str,
@@ -569,6 +570,7 @@ pub async fn file_reaches(
     let sql = format!(
         "SELECT COUNT(*) FROM office_documents o WHERE o.attachments LIKE $3 \
          AND (o.assigned_officer_id = $2 OR o.assigned_unit_id IN ({SCOPE_SUBQUERY}) \
+         OR o.unit_id IN ({SCOPE_SUBQUERY}) \
          OR EXISTS (SELECT 1 FROM directives d JOIN directive_recipients r ON r.directive_id = d.id \
          WHERE d.document_id = o.id AND r.unit_id IN ({SCOPE_SUBQUERY})))"
     );

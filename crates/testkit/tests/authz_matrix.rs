@@ -198,6 +198,32 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/office-documents/{id}/actions/{action}",
         Scoped(RouteDocuments),
     ),
+    (
+        "GET",
+        "/api/v1/office-documents/drafts",
+        Perm(ViewOfficeDocuments),
+    ),
+    (
+        "POST",
+        "/api/v1/office-documents/drafts",
+        Scoped(DraftDocuments),
+    ),
+    (
+        "GET",
+        "/api/v1/office-documents/drafts/{id}",
+        Scoped(ViewOfficeDocuments),
+    ),
+    (
+        "PATCH",
+        "/api/v1/office-documents/drafts/{id}",
+        Scoped(DraftDocuments),
+    ),
+    // Asked as a reviewer's `reject` of a submitted draft (the other steps in eoffice_outgoing.rs).
+    (
+        "POST",
+        "/api/v1/office-documents/drafts/{id}/actions/{action}",
+        Scoped(ReviewDrafts),
+    ),
     ("GET", "/api/v1/directives", Perm(ViewOfficeDocuments)),
     ("POST", "/api/v1/directives", Scoped(IssueDirectives)),
     (
@@ -281,6 +307,10 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/office", Scoped(RegisterDocuments)),
     ("GET", "/office/{id}", Scoped(ViewOfficeDocuments)),
     ("POST", "/office/{id}", Scoped(RouteDocuments)),
+    ("GET", "/office/drafts", Perm(ViewOfficeDocuments)),
+    ("POST", "/office/drafts", Scoped(DraftDocuments)),
+    ("GET", "/office/drafts/{id}", Scoped(ViewOfficeDocuments)),
+    ("POST", "/office/drafts/{id}", Scoped(ReviewDrafts)),
     ("GET", "/directives", Perm(ViewOfficeDocuments)),
     ("POST", "/directives", Scoped(IssueDirectives)),
     ("GET", "/directives/{id}", Scoped(ViewOfficeDocuments)),
@@ -328,6 +358,8 @@ struct Side {
     office: String,
     /// A directive of the province's head to the province.
     directive: String,
+    /// A draft of the province's head, submitted for review.
+    draft: String,
 }
 
 fn id(v: &Value) -> String {
@@ -468,6 +500,23 @@ async fn side(t: &TestApp, province: &str, head: &str, keeper: &str, other: &str
         .await;
     assert_eq!(st, 201, "{d}");
     s.directive = id(&d);
+    let (st, d) = t
+        .post(
+            &head_token,
+            "/api/v1/office-documents/drafts",
+            json!({"doc_type": "plan", "summary": "Kế hoạch", "recipients": "Các đội"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{d}");
+    s.draft = id(&d);
+    let (st, d) = t
+        .post(
+            &head_token,
+            &format!("/api/v1/office-documents/drafts/{}/actions/submit", s.draft),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, 200, "{d}");
     s
 }
 
@@ -479,7 +528,7 @@ fn pdf(tag: &str) -> Vec<u8> {
 /// Fills the path's parameters with the side's objects.
 fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
     let mut p = path.to_string();
-    let by_prefix: [(&str, &str); 20] = [
+    let by_prefix: [(&str, &str); 21] = [
         ("/units/{id}", &s.team),
         ("/org/{id}", &s.team),
         ("/users/{id}", &s.user),
@@ -498,11 +547,16 @@ fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
         ("/files/{id}", &s.file),
         ("/files/{sha256}", &s.file),
         ("/verify/{code}", &s.verify_code),
+        ("/drafts/{id}", &s.draft),
         ("/office-documents/{id}", &s.office),
         ("/office/{id}", &s.office),
         ("/directives/{id}", &s.directive),
     ];
-    // A document's step is asked as a leader's `route` (a case's as a `propose`).
+    // A draft's step is asked as a reviewer's `reject`, a document's as a leader's `route` (a
+    // case's as a `propose`).
+    if path.contains("/drafts/") {
+        p = p.replace("{action}", "reject");
+    }
     if path.contains("/office-documents/") {
         p = p.replace("{action}", "route");
     }
@@ -610,6 +664,16 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
         ("POST", "/api/v1/office-documents/{id}/actions/{action}") => {
             json!({"opinion": v("Đội xử lý"), "unit_id": s.team})
         }
+        ("POST", "/api/v1/office-documents/drafts") => {
+            json!({"unit_id": s.province, "doc_type": "report", "summary": v("Báo cáo"),
+                   "recipients": "Cục"})
+        }
+        ("PATCH", "/api/v1/office-documents/drafts/{id}") => {
+            json!({"doc_type": "report", "summary": v("Báo cáo"), "recipients": "Cục"})
+        }
+        ("POST", "/api/v1/office-documents/drafts/{id}/actions/{action}") => {
+            json!({"comment": v("Sửa lại")})
+        }
         ("POST", "/api/v1/directives") => {
             json!({"root_unit_id": s.province, "summary": "Chỉ đạo", "message": v("Thực hiện")})
         }
@@ -702,6 +766,13 @@ fn page_form(path: &str, s: &Side, foreign: bool) -> Vec<(String, String)> {
             ("opinion", v("Đội xử lý")),
             ("target", format!("unit:{}", s.team)),
         ],
+        "/office/drafts" => vec![
+            ("unit_id", s.province.clone()),
+            ("doc_type", "report".into()),
+            ("summary", v("Báo cáo")),
+            ("recipients", "Cục".into()),
+        ],
+        "/office/drafts/{id}" => vec![("op", "reject".into()), ("comment", v("Sửa lại"))],
         "/directives" => vec![
             ("root_unit_id", s.province.clone()),
             ("summary", "Chỉ đạo".into()),

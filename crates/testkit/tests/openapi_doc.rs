@@ -175,6 +175,15 @@ async fn document_is_valid_and_complete(t: TestApp) {
         .await;
     assert_eq!(s, 201, "{directive}");
     let directive = directive["id"].as_str().unwrap().to_string();
+    let (s, draft) = t
+        .post(
+            &admin,
+            "/api/v1/office-documents/drafts",
+            serde_json::json!({"doc_type": "report", "summary": "Báo cáo", "recipients": "Cục"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{draft}");
+    let draft = draft["id"].as_str().unwrap().to_string();
     for (path, item) in paths {
         // The event streams never end; they have their own tests.
         if item.get("get").is_none()
@@ -205,6 +214,7 @@ async fn document_is_valid_and_complete(t: TestApp) {
                 &format!("/office-documents/{office}"),
             )
             .replace("/directives/{id}", &format!("/directives/{directive}"))
+            .replace("/drafts/{id}", &format!("/drafts/{draft}"))
             .replace("{year}", "2026")
             .replace("{id}", &unit);
         let (s, b) = t.get(&admin, &url).await;

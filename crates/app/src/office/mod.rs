@@ -9,7 +9,9 @@
 //! officers whose scope holds its register's unit or the unit it was routed to, and by the officer
 //! it was routed to. Every step writes its journal line and audit event in its own transaction.
 
+pub mod delivery;
 pub mod directives;
+pub mod drafts;
 
 use std::collections::HashMap;
 
@@ -75,7 +77,7 @@ pub struct RegisterInput {
 
 /// A step of the workflow: `route` takes `opinion`, one of `unit_id`/`officer_id` and an optional
 /// `due_on`; `reply` takes `reply_id` (an outgoing document); `accept`, `file` and `send` take an
-/// optional `note`.
+/// optional `note`; `send` may name its recipients (`recipient_unit_ids`, `external`).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionInput {
@@ -92,6 +94,12 @@ pub struct ActionInput {
     pub reply_id: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// `send`: units of the product, each of which gets the document in its incoming register.
+    #[serde(default)]
+    pub recipient_unit_ids: Vec<String>,
+    /// `send`: recipients outside the product, marked as sent by a channel.
+    #[serde(default)]
+    pub external: Vec<delivery::ExternalRecipient>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -191,7 +199,7 @@ fn day_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn opt(raw: &Option<String>) -> Option<&str> {
+pub(crate) fn opt(raw: &Option<String>) -> Option<&str> {
     raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -691,7 +699,29 @@ impl App {
                     json!({"reply_id": reply.id, "reply_number": reply.number}),
                 )
             }
-            DocAction::Accept | DocAction::File | DocAction::Send => {
+            DocAction::Send => {
+                let moved =
+                    store::set_state(&mut tx, &row.id, state.as_str(), next.as_str(), None).await?;
+                let to = delivery::Recipients {
+                    unit_ids: input.recipient_unit_ids.clone(),
+                    external: input.external.clone(),
+                };
+                let delivered = if !moved {
+                    json!({})
+                } else if to.is_empty() {
+                    // Sent by hand outside the product, with only a note of how.
+                    qltt_store::office_drafts::mark_sent(&mut tx, &row.id).await?;
+                    json!({})
+                } else {
+                    self.deliver(&mut tx, actor, &row, &to).await?
+                };
+                (
+                    moved,
+                    note.clone(),
+                    json!({"note": note, "delivered": delivered}),
+                )
+            }
+            DocAction::Accept | DocAction::File => {
                 let moved =
                     store::set_state(&mut tx, &row.id, state.as_str(), next.as_str(), None).await?;
                 (moved, note.clone(), json!({"note": note}))

@@ -6,6 +6,8 @@
 //! written from memory of the decree and its Appendix I–III and was not checked against the
 //! text here, the comment says UNCONFIRMED.
 
+pub mod drafting;
+
 use chrono::NaiveDate;
 
 use crate::DomainError;

@@ -86,6 +86,14 @@ pub enum Permission {
     IssueDirectives,
     /// Acknowledge a directive on behalf of one's unit (its leaders and its clerk).
     AcknowledgeDirectives,
+    /// Write a draft of an outgoing document (dự thảo) and submit it for review.
+    DraftDocuments,
+    /// Check a draft's content as a leader of the drafting unit and pass it on for signature,
+    /// or return it with a comment (Decree 30/2020 Art. 12(1), 10(3)).
+    ReviewDrafts,
+    /// Sign an outgoing document, which numbers it in the unit's register (Decree 30/2020
+    /// Art. 13(1): the head, or a deputy signing on the head's behalf).
+    SignDocuments,
 }
 
 impl Role {
@@ -156,6 +164,10 @@ impl Role {
             AcknowledgeDirectives => {
                 matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader | Clerk)
             }
+            // Any officer may be asked to draft a letter; a read-only account may not.
+            DraftDocuments => !matches!(self, Viewer),
+            ReviewDrafts => matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader),
+            SignDocuments => matches!(self, Admin | UnitHead | DeputyUnitHead),
         }
     }
 }

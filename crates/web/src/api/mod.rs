@@ -10,6 +10,7 @@ pub mod exhibits;
 pub mod health;
 pub mod law;
 pub mod office;
+pub mod office_drafts;
 pub mod reports;
 pub mod search;
 pub mod session;
@@ -59,6 +60,8 @@ use crate::error::ApiError;
         office::list, office::create, office::get_one, office::act,
         office::directives, office::send, office::directive, office::receipts, office::read,
         office::acknowledge, office::events,
+        office_drafts::list, office_drafts::create, office_drafts::get_one, office_drafts::edit,
+        office_drafts::act,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -140,6 +143,9 @@ pub fn v1_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/office-documents" => get(office::list).post(office::create),
         "/office-documents/{id}" => get(office::get_one),
         "/office-documents/{id}/actions/{action}" => post(office::act),
+        "/office-documents/drafts" => get(office_drafts::list).post(office_drafts::create),
+        "/office-documents/drafts/{id}" => get(office_drafts::get_one).patch(office_drafts::edit),
+        "/office-documents/drafts/{id}/actions/{action}" => post(office_drafts::act),
         "/directives" => get(office::directives).post(office::send),
         "/directives/{id}" => get(office::directive),
         "/directives/{id}/receipts" => get(office::receipts),

@@ -14,6 +14,7 @@ pub mod home;
 pub mod layout;
 pub mod login;
 pub mod office;
+pub mod office_drafts;
 pub mod officers;
 pub mod org;
 pub mod reports;
@@ -73,6 +74,8 @@ fn guarded_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/commitments/{id}" => get(commitments::detail).post(commitments::act),
         "/office" => get(office::list).post(office::register),
         "/office/{id}" => get(office::detail).post(office::act),
+        "/office/drafts" => get(office_drafts::list).post(office_drafts::create),
+        "/office/drafts/{id}" => get(office_drafts::detail).post(office_drafts::act),
         "/directives" => get(office::directives).post(office::send),
         "/directives/{id}" => get(office::directive),
         "/directives/{id}/acknowledge" => post(office::acknowledge),

@@ -407,6 +407,7 @@ pub async fn act(
         due_on: some(&f.due_on),
         reply_id: some(&f.reply_id),
         note: some(&f.note),
+        ..ActionInput::default()
     };
     match state.app.office_act(&actor, &id, &f.op, input).await {
         Ok(_) => Redirect::to(&format!("/office/{id}?done=1")).into_response(),
