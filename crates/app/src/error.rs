@@ -102,7 +102,9 @@ impl From<DomainError> for AppError {
             // An action the case's current state does not allow: the client acted on a stale
             // view (or raced another officer) and gets 409 with the case as it is now.
             DomainError::Refused { code, message }
-                if code == "case.invalid_transition" || code == "office.invalid_transition" =>
+                if code == "case.invalid_transition"
+                    || code == "office.invalid_transition"
+                    || code == "task.invalid_transition" =>
             {
                 AppError::new(ErrorKind::Conflict, code, message)
             }

@@ -111,12 +111,20 @@ impl App {
             .ok_or_else(|| AppError::not_found("file.not_found"))?;
         // Outside the scope the file does not exist, as for any other record, unless it is
         // attached to an office document routed to the officer's scope or to a directive their
-        // scope received.
+        // scope received, or to a task (or a note of a task) they see.
         if !self.in_scope(actor, &row.unit_id).await? {
             let mut conn = self.db.pool().acquire().await.map_err(AppError::internal)?;
-            if !qltt_store::office::file_reaches(&mut conn, &row.sha256, &actor.unit_id, &actor.id)
-                .await?
-            {
+            let reaches =
+                qltt_store::office::file_reaches(&mut conn, &row.sha256, &actor.unit_id, &actor.id)
+                    .await?
+                    || qltt_store::tasks::file_reaches(
+                        &mut conn,
+                        &row.sha256,
+                        &actor.unit_id,
+                        &actor.id,
+                    )
+                    .await?;
+            if !reaches {
                 return Err(AppError::not_found("file.not_found"));
             }
         }

@@ -21,6 +21,7 @@ pub mod officers;
 pub mod org;
 pub mod reports;
 pub mod search;
+pub mod tasks;
 pub mod violations;
 
 use std::sync::Arc;

@@ -16,6 +16,7 @@ pub mod office;
 pub mod officer;
 pub mod org;
 pub mod report;
+pub mod task;
 pub mod text;
 
 pub use clock::Clock;

@@ -21,6 +21,7 @@ pub mod office_drafts;
 pub mod outbox;
 pub mod reports;
 pub mod stock_counts;
+pub mod tasks;
 pub mod units;
 pub mod users;
 pub mod violation_types;

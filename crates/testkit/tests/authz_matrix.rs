@@ -251,6 +251,15 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/directives/{id}/events",
         Scoped(ViewOfficeDocuments),
     ),
+    ("GET", "/api/v1/tasks", Perm(ViewTasks)),
+    ("POST", "/api/v1/tasks", Scoped(AssignTasks)),
+    ("GET", "/api/v1/tasks/{id}", Scoped(ViewTasks)),
+    // Asked as the assignee's `progress` on a task given to the province (the others in tasks.rs).
+    (
+        "POST",
+        "/api/v1/tasks/{id}/actions/{action}",
+        Scoped(WorkOnTasks),
+    ),
     ("POST", "/api/v1/files", Perm(UploadFiles)),
     ("GET", "/api/v1/files/{id}", Scoped(ViewCases)),
     // --- pages ---
@@ -311,6 +320,10 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/office/drafts", Scoped(DraftDocuments)),
     ("GET", "/office/drafts/{id}", Scoped(ViewOfficeDocuments)),
     ("POST", "/office/drafts/{id}", Scoped(ReviewDrafts)),
+    ("GET", "/tasks", Perm(ViewTasks)),
+    ("POST", "/tasks", Scoped(AssignTasks)),
+    ("GET", "/tasks/{id}", Scoped(ViewTasks)),
+    ("POST", "/tasks/{id}", Scoped(WorkOnTasks)),
     ("GET", "/directives", Perm(ViewOfficeDocuments)),
     ("POST", "/directives", Scoped(IssueDirectives)),
     ("GET", "/directives/{id}", Scoped(ViewOfficeDocuments)),
@@ -360,6 +373,8 @@ struct Side {
     directive: String,
     /// A draft of the province's head, submitted for review.
     draft: String,
+    /// A task the province's head gave the province.
+    task: String,
 }
 
 fn id(v: &Value) -> String {
@@ -517,6 +532,15 @@ async fn side(t: &TestApp, province: &str, head: &str, keeper: &str, other: &str
         )
         .await;
     assert_eq!(st, 200, "{d}");
+    let (st, d) = t
+        .post(
+            &head_token,
+            "/api/v1/tasks",
+            json!({"title": "Việc", "unit_id": s.province, "due_on": "2026-03-20"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{d}");
+    s.task = id(&d);
     s
 }
 
@@ -528,7 +552,7 @@ fn pdf(tag: &str) -> Vec<u8> {
 /// Fills the path's parameters with the side's objects.
 fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
     let mut p = path.to_string();
-    let by_prefix: [(&str, &str); 21] = [
+    let by_prefix: [(&str, &str); 22] = [
         ("/units/{id}", &s.team),
         ("/org/{id}", &s.team),
         ("/users/{id}", &s.user),
@@ -548,6 +572,7 @@ fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
         ("/files/{sha256}", &s.file),
         ("/verify/{code}", &s.verify_code),
         ("/drafts/{id}", &s.draft),
+        ("/tasks/{id}", &s.task),
         ("/office-documents/{id}", &s.office),
         ("/office/{id}", &s.office),
         ("/directives/{id}", &s.directive),
@@ -556,6 +581,9 @@ fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
     // case's as a `propose`).
     if path.contains("/drafts/") {
         p = p.replace("{action}", "reject");
+    }
+    if path.contains("/tasks/") {
+        p = p.replace("{action}", "progress");
     }
     if path.contains("/office-documents/") {
         p = p.replace("{action}", "route");
@@ -674,6 +702,10 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
         ("POST", "/api/v1/office-documents/drafts/{id}/actions/{action}") => {
             json!({"comment": v("Sửa lại")})
         }
+        ("POST", "/api/v1/tasks") => {
+            json!({"title": v("Việc"), "unit_id": s.team, "due_on": "2026-03-20"})
+        }
+        ("POST", "/api/v1/tasks/{id}/actions/{action}") => json!({"note": v("Đang làm")}),
         ("POST", "/api/v1/directives") => {
             json!({"root_unit_id": s.province, "summary": "Chỉ đạo", "message": v("Thực hiện")})
         }
@@ -773,6 +805,12 @@ fn page_form(path: &str, s: &Side, foreign: bool) -> Vec<(String, String)> {
             ("recipients", "Cục".into()),
         ],
         "/office/drafts/{id}" => vec![("op", "reject".into()), ("comment", v("Sửa lại"))],
+        "/tasks" => vec![
+            ("title", v("Việc")),
+            ("target", format!("unit:{}", s.team)),
+            ("due_on", "2026-03-20".into()),
+        ],
+        "/tasks/{id}" => vec![("op", "progress".into()), ("note", v("Đang làm"))],
         "/directives" => vec![
             ("root_unit_id", s.province.clone()),
             ("summary", "Chỉ đạo".into()),

@@ -184,6 +184,15 @@ async fn document_is_valid_and_complete(t: TestApp) {
         .await;
     assert_eq!(s, 201, "{draft}");
     let draft = draft["id"].as_str().unwrap().to_string();
+    let (s, task) = t
+        .post(
+            &admin,
+            "/api/v1/tasks",
+            serde_json::json!({"title": "Việc", "unit_id": unit, "due_on": "2026-03-20"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{task}");
+    let task = task["id"].as_str().unwrap().to_string();
     for (path, item) in paths {
         // The event streams never end; they have their own tests.
         if item.get("get").is_none()
@@ -215,6 +224,7 @@ async fn document_is_valid_and_complete(t: TestApp) {
             )
             .replace("/directives/{id}", &format!("/directives/{directive}"))
             .replace("/drafts/{id}", &format!("/drafts/{draft}"))
+            .replace("/tasks/{id}", &format!("/tasks/{task}"))
             .replace("{year}", "2026")
             .replace("{id}", &unit);
         let (s, b) = t.get(&admin, &url).await;

@@ -35,6 +35,17 @@ pub struct Queues {
     /// Incoming documents routed to the officer or a unit of their scope, past their deadline
     /// and not yet answered or filed.
     pub overdue_documents: Vec<DocumentQueueItem>,
+    /// Tasks given to the officer or a unit of their scope, still with them past the deadline.
+    pub overdue_tasks: Vec<TaskQueueItem>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TaskQueueItem {
+    pub task_id: String,
+    pub title: String,
+    /// Who has it: the officer, or the unit.
+    pub assignee: String,
+    pub due_on: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -126,6 +137,18 @@ impl App {
                 due_on: d.row.due_on.clone().unwrap_or_default(),
                 summary: d.row.summary,
                 document_id: d.row.id,
+            });
+        }
+        for t in self
+            .list_tasks(actor, true, None, true, None, QUEUE_LIMIT)
+            .await?
+            .items
+        {
+            q.overdue_tasks.push(TaskQueueItem {
+                assignee: t.assignee_officer_name.unwrap_or(t.assignee_unit_name),
+                due_on: t.row.due_on,
+                title: t.row.title,
+                task_id: t.row.id,
             });
         }
         Ok(q)

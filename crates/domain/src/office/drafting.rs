@@ -167,7 +167,7 @@ mod tests {
     }
 
     #[test]
-    fn art_15_2_nothing_is_signed_before_it_is_reviewed() {
+    fn art_12_1_nothing_is_signed_before_the_drafting_unit_checked_it() {
         for s in [S::Drafting, S::InReview, S::Issued, S::Sent] {
             assert_eq!(
                 transition(s, A::Sign).unwrap_err().code(),

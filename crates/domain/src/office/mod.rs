@@ -122,8 +122,9 @@ pub fn outgoing_symbol(doc_type: DocType, issuer: &str, division: Option<&str>) 
 }
 
 /// The printed number of the `seq`-th outgoing document: "125/QLTT-NV", with numbers below 10
-/// written "01"… (Decree 30/2020 Art. 15(1): numbered "from 01" each year; UNCONFIRMED, as for the
-/// case registers in `case::numbering`).
+/// written "01"… (Decree 30/2020 Art. 15(1): numbers follow the order of issue within the year,
+/// "bắt đầu liên tiếp từ số 01 vào ngày 01 tháng 01"; text checked against a published copy of
+/// the decree).
 pub fn outgoing_number(seq: u32, symbol: &str) -> String {
     format!("{seq:02}/{symbol}")
 }

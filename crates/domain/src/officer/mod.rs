@@ -94,6 +94,13 @@ pub enum Permission {
     /// Sign an outgoing document, which numbers it in the unit's register (Decree 30/2020
     /// Art. 13(1): the head, or a deputy signing on the head's behalf).
     SignDocuments,
+    /// See the tasks given by or to one's scope, and those given to oneself.
+    ViewTasks,
+    /// Give a task (giao việc) to a unit or an officer of one's scope, and accept or return
+    /// the result.
+    AssignTasks,
+    /// Work on a task given to oneself or one's unit: progress notes, completion.
+    WorkOnTasks,
 }
 
 impl Role {
@@ -168,6 +175,10 @@ impl Role {
             DraftDocuments => !matches!(self, Viewer),
             ReviewDrafts => matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader),
             SignDocuments => matches!(self, Admin | UnitHead | DeputyUnitHead),
+            ViewTasks => true,
+            // The leadership gives work: the head and deputies, a team leader to the team.
+            AssignTasks => matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader),
+            WorkOnTasks => !matches!(self, Viewer),
         }
     }
 }

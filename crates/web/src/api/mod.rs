@@ -15,6 +15,7 @@ pub mod reports;
 pub mod search;
 pub mod session;
 pub mod stock_counts;
+pub mod tasks;
 pub mod tokens;
 pub mod units;
 pub mod users;
@@ -62,6 +63,7 @@ use crate::error::ApiError;
         office::acknowledge, office::events,
         office_drafts::list, office_drafts::create, office_drafts::get_one, office_drafts::edit,
         office_drafts::act,
+        tasks::list, tasks::create, tasks::get_one, tasks::act,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -146,6 +148,9 @@ pub fn v1_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/office-documents/drafts" => get(office_drafts::list).post(office_drafts::create),
         "/office-documents/drafts/{id}" => get(office_drafts::get_one).patch(office_drafts::edit),
         "/office-documents/drafts/{id}/actions/{action}" => post(office_drafts::act),
+        "/tasks" => get(tasks::list).post(tasks::create),
+        "/tasks/{id}" => get(tasks::get_one),
+        "/tasks/{id}/actions/{action}" => post(tasks::act),
         "/directives" => get(office::directives).post(office::send),
         "/directives/{id}" => get(office::directive),
         "/directives/{id}/receipts" => get(office::receipts),

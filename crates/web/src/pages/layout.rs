@@ -78,6 +78,11 @@ impl Layout {
                 active: false,
             },
             NavItem {
+                href: "/tasks",
+                label: "Giao việc",
+                active: false,
+            },
+            NavItem {
                 href: "/exhibits",
                 label: "Tang vật",
                 active: false,

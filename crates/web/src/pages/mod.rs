@@ -20,6 +20,7 @@ pub mod org;
 pub mod reports;
 pub mod search;
 pub mod stock_counts;
+pub mod tasks;
 
 use askama::Template;
 use axum::Router;
@@ -76,6 +77,8 @@ fn guarded_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/office/{id}" => get(office::detail).post(office::act),
         "/office/drafts" => get(office_drafts::list).post(office_drafts::create),
         "/office/drafts/{id}" => get(office_drafts::detail).post(office_drafts::act),
+        "/tasks" => get(tasks::list).post(tasks::create),
+        "/tasks/{id}" => get(tasks::detail).post(tasks::act),
         "/directives" => get(office::directives).post(office::send),
         "/directives/{id}" => get(office::directive),
         "/directives/{id}/acknowledge" => post(office::acknowledge),

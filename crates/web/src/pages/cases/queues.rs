@@ -74,6 +74,24 @@ pub fn fragment(q: &Queues) -> QueuesFragment {
                     })
                     .collect(),
             },
+            QueueView {
+                key: "overdue_tasks",
+                title: "Việc quá hạn",
+                items: q
+                    .overdue_tasks
+                    .iter()
+                    .map(|t| {
+                        let due = parse_date(&t.due_on)
+                            .map(format_date)
+                            .unwrap_or_else(|| t.due_on.clone());
+                        (
+                            format!("/tasks/{}", t.task_id),
+                            t.title.clone(),
+                            format!("{} · hạn: {due}", t.assignee),
+                        )
+                    })
+                    .collect(),
+            },
         ],
     }
 }
