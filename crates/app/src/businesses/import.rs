@@ -212,6 +212,62 @@ impl<R: Read> CsvRows<R> {
 
 mod xlsx;
 
+/// The report line of a row that validation refused.
+fn refused_row(line: usize, e: qltt_domain::DomainError) -> RejectedRow {
+    let (field, code, reason) = match e {
+        qltt_domain::DomainError::Invalid {
+            field,
+            code,
+            message,
+        } => (Some(field.to_string()), code, message),
+        qltt_domain::DomainError::Refused { code, message } => (None, code, message),
+    };
+    RejectedRow {
+        line,
+        field,
+        code: code.into(),
+        reason,
+    }
+}
+
+/// Reads every row of `bytes` as [`App::import_businesses`] reads it (the same CSV reader and
+/// workbook parser) and validates it, without a database: every row is taken to belong to one
+/// unit, so unit codes, duplicates and the rows already registered are not checked. Returns the
+/// number of valid rows and the rejected ones. The fuzz targets (`fuzz/`) drive it: a file an
+/// officer uploads must give a report or a refusal, never a panic.
+pub fn check_file(bytes: &[u8]) -> AppResult<(usize, Vec<RejectedRow>)> {
+    let mut rejected = Vec::new();
+    let rows = match detect(bytes) {
+        Format::Csv => {
+            let mut csv = CsvRows::new(bytes)?;
+            let mut rows = Vec::new();
+            loop {
+                let batch = csv.next_batch(BATCH, &mut rejected);
+                if batch.is_empty() {
+                    break;
+                }
+                rows.extend(batch);
+            }
+            rows
+        }
+        Format::Xlsx => {
+            let (rows, bad) = xlsx::parse(bytes)?;
+            rejected.extend(bad);
+            rows
+        }
+        Format::Xls => return Err(bad_file("Tệp Excel 97–2003 (.xls) chưa được hỗ trợ.")),
+    };
+    let mut valid = 0;
+    for mut row in rows {
+        row.input.unit_id = "unit".into();
+        match validate(&row.input) {
+            Ok(_) => valid += 1,
+            Err(e) => rejected.push(refused_row(row.line, e)),
+        }
+    }
+    Ok((valid, rejected))
+}
+
 /// Where the rows come from: a CSV file read as it goes, or a parsed workbook.
 enum Source<'a> {
     Csv(CsvRows<&'a [u8]>),
@@ -325,19 +381,7 @@ impl App {
                         }
                         valid.push((row.line, fields));
                     }
-                    Err(e) => {
-                        let (field, code, message) = match &e {
-                            qltt_domain::DomainError::Invalid {
-                                field,
-                                code,
-                                message,
-                            } => (Some(*field), *code, message.clone()),
-                            qltt_domain::DomainError::Refused { code, message } => {
-                                (None, *code, message.clone())
-                            }
-                        };
-                        rejected.push(reject(row.line, field, code, message));
-                    }
+                    Err(e) => rejected.push(refused_row(row.line, e)),
                 }
             }
             self.write_import_batch(actor, &valid, &mut report, &mut rejected)
@@ -534,5 +578,26 @@ impl App {
         )
         .await?;
         Ok(Outcome::Updated)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_checked_row_by_row_without_a_database() {
+        let csv = "ten,loai_hinh,ma_so_thue,dia_chi,ma_don_vi\n\
+                   Công ty A,enterprise,0100233488,Số 1,QN-D1\n\
+                   Sai,enterprise,0100233480,Số 2,QN-D1\n";
+        let (valid, rejected) = check_file(csv.as_bytes()).unwrap();
+        assert_eq!(valid, 1);
+        assert_eq!(rejected.len(), 1);
+        assert_eq!(rejected[0].line, 3);
+        assert_eq!(rejected[0].field.as_deref(), Some("tax_code"));
+        assert_eq!(rejected[0].code, "business.invalid_tax_code");
+        let missing = check_file(b"name,kind\nx,enterprise\n").unwrap_err();
+        assert_eq!(missing.code, "import.missing_column");
     }
 }

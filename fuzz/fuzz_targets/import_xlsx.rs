@@ -1,0 +1,19 @@
+//! A business register uploaded as an XLSX workbook: whatever the archive holds (its seeds are
+//! real workbooks, mutated), the workbook reader and row validation give a report or a refusal,
+//! never a panic, and every rejected row names a line below the header. Inputs that are not a
+//! ZIP archive are left to the `import_csv` target.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use qltt_app::businesses::import::{Format, check_file, detect};
+
+fuzz_target!(|data: &[u8]| {
+    if detect(data) != Format::Xlsx {
+        return;
+    }
+    if let Ok((_valid, rejected)) = check_file(data) {
+        for r in &rejected {
+            assert!(r.line >= 2, "{r:?}");
+        }
+    }
+});
