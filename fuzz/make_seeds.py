@@ -43,7 +43,16 @@ def items(v):
 
 token = call("POST", "/api/v1/session", body={"username": "qn.chicuctruong", "password": "qltt-demo-2026"})["token"]
 businesses = items(call("GET", "/api/v1/businesses?limit=100", token))
-units = items(call("GET", "/api/v1/units", token))
+
+
+def flatten(tree):
+    nodes = tree if isinstance(tree, list) else [tree]
+    for n in nodes:
+        yield n
+        yield from flatten(n.get("children", []))
+
+
+units = list(flatten(call("GET", "/api/v1/units", token)))
 cases = items(call("GET", "/api/v1/cases?limit=50", token))
 vtypes = items(call("GET", "/api/v1/violation-types", token))
 unit_code = {u["id"]: u["code"] for u in units}

@@ -23,8 +23,11 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   "$venv/bin/pip" install --quiet schemathesis
 fi
 
-cargo build --locked -p qltt
-bin="$CARGO_TARGET_DIR/debug/qltt"
+# QLTT_BIN picks a binary already built (e.g. by `cargo test --workspace --no-run`).
+if [ -z "${QLTT_BIN:-}" ]; then
+  cargo build --locked -p qltt
+fi
+bin="${QLTT_BIN:-$CARGO_TARGET_DIR/debug/qltt}"
 
 data="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"

@@ -66,7 +66,7 @@ use crate::error::ApiError;
         tasks::list, tasks::create, tasks::get_one, tasks::act,
     ),
     components(schemas(crate::error::ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     security(("bearer" = [])),
 )]
 pub struct ApiDoc;
@@ -81,6 +81,79 @@ impl utoipa::Modify for BearerAuth {
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+        }
+    }
+}
+
+/// The refusals every operation of a kind can answer, documented on each so that a client (and
+/// schemathesis, which checks every status against the document) is never told of a status the
+/// document does not list: 401 where a bearer token is required (none, expired or revoked), 403
+/// there too (each route checks the officer's permission and scope), 400 where a path, query or
+/// body is read (a value that does not parse), 404 where the path names an object, and 422 on
+/// writes (a rule refuses the input). Operations keep the responses they document themselves.
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let writes = [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            let reads = [&mut item.get];
+            for (write, op) in writes
+                .into_iter()
+                .map(|op| (true, op))
+                .chain(reads.into_iter().map(|op| (false, op)))
+            {
+                let Some(op) = op.as_mut() else { continue };
+                // `security(())` (sign-in, health) is an empty requirement: no token needed.
+                let public = op.security.as_ref().is_some_and(|reqs| {
+                    reqs.iter().all(|r| {
+                        serde_json::to_value(r)
+                            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
+                    })
+                });
+                let reads_input = path.contains('{')
+                    || op.request_body.is_some()
+                    || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| error(description).into());
+                };
+                if reads_input {
+                    add("400", "Tham số hoặc dữ liệu gửi lên không đọc được.");
+                }
+                if !public {
+                    add(
+                        "401",
+                        "Chưa đăng nhập, hoặc mã truy cập đã hết hạn hay bị thu hồi.",
+                    );
+                    add("403", "Không có quyền hoặc ngoài phạm vi đơn vị.");
+                }
+                if path.contains('{') {
+                    add("404", "Không có đối tượng này trong phạm vi của bạn.");
+                }
+                if write {
+                    add("422", "Dữ liệu không hợp lệ hoặc bị quy định từ chối.");
+                }
+            }
         }
     }
 }

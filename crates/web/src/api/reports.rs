@@ -45,9 +45,12 @@ impl SummaryParams {
 /// violations, acts, fines imposed / collected / outstanding, value of goods seized, confiscated,
 /// destroyed, cases transferred; with rows by period, unit, violation group, channel or agency.
 #[utoipa::path(operation_id = "reports_summary", get, path = "/api/v1/reports/summary", params(SummaryParams),
-    responses((status = 200, body = Summary),
-        (status = 200, content_type = "text/csv", body = String, description = "with format=csv"),
-        (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>, description = "with format=xlsx"),
+    // One 200 with its three media types: three `status = 200` entries would each replace the
+    // one before, leaving only the XLSX one in the document (found by schemathesis).
+    responses((status = 200, description = "JSON; CSV with format=csv; XLSX with format=xlsx", content(
+            (Summary = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn summary(
     State(state): State<AppState>,
