@@ -189,8 +189,8 @@ on_both!(
 
 /// Found by schemathesis (scripts/schemathesis.sh): 401 without a token, 403 for a role without
 /// the permission, 400 for a query or body that does not parse and 422 for refused writes were
-/// answered by operations whose responses did not list them; and the report summary listed only
-/// its XLSX form for 200, though it answers JSON by default.
+/// answered by operations whose responses did not list them; the report summary listed only its
+/// XLSX form for 200, though it answers JSON by default, and not its 404 for an unknown unit.
 async fn common_refusals_are_documented(t: TestApp) {
     let (_, doc) = fetch_document(&t).await;
     let mut missing = Vec::new();
@@ -231,7 +231,13 @@ async fn common_refusals_are_documented(t: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
-    let summary = &doc["paths"]["/api/v1/reports/summary"]["get"]["responses"]["200"]["content"];
+    // A unit outside the caller's scope (or no unit at all) in the summary's query is 404.
+    let head = t.login("qn.chicuctruong").await;
+    let (s, _) = t.get(&head, "/api/v1/reports/summary?unit=nope").await;
+    assert_eq!(s, 404);
+    let responses = &doc["paths"]["/api/v1/reports/summary"]["get"]["responses"];
+    assert!(responses["404"].is_object(), "{responses}");
+    let summary = &responses["200"]["content"];
     for media in [
         "application/json",
         "text/csv",

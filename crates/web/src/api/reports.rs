@@ -51,7 +51,8 @@ impl SummaryParams {
             (Summary = "application/json"),
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "`unit` is not a unit of the caller's scope")))]
 pub async fn summary(
     State(state): State<AppState>,
     Authed(actor): Authed,
