@@ -100,7 +100,7 @@ pub async fn revoke_all_for_user(tx: &mut WriteTx, user_id: &str) -> Result<u64,
 
 /// Notes that a token was used, at most once a minute per token so reads do not become writes.
 pub async fn touch(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     token_id: &str,
     now: &str,
     stale_before: &str,
@@ -111,7 +111,7 @@ pub async fn touch(
     .bind(now)
     .bind(token_id)
     .bind(stale_before)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -165,10 +165,13 @@ pub async fn recent_failures(
 }
 
 /// A successful sign-in clears the account's failures so a later typo is not punished.
-pub async fn clear_failures(pool: &AnyPool, username: &str) -> Result<(), StoreError> {
+pub async fn clear_failures(
+    conn: &mut sqlx::AnyConnection,
+    username: &str,
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM login_failures WHERE username = $1")
         .bind(username)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }

@@ -123,22 +123,41 @@ pub async fn list(
     before: Option<(&str, &str)>,
     limit: i64,
 ) -> Result<Vec<CaseRow>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM cases WHERE unit_id IN ({scope}) AND ($2 = '' OR state = $2) \
-         AND ($3 = '' OR business_id = $3) AND ($4 = '' OR created_at < $4 OR (created_at = $4 AND id < $5)) \
-         ORDER BY created_at DESC, id DESC LIMIT $6",
+    // Only the filters given are in the statement (a few distinct statements, each prepared
+    // once): `($2 = '' OR state = $2)` kept the planners from using the index ranges, and the
+    // cursor as a row value walks (unit_id, created_at, id) straight to the next page.
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM cases WHERE unit_id IN ({scope})",
         scope = crate::units::SCOPE_SUBQUERY
     );
-    let (b_at, b_id) = before.unwrap_or(("", ""));
-    Ok(sqlx::query_as(&sql)
-        .bind(scope_root)
-        .bind(state.unwrap_or(""))
-        .bind(business_id.unwrap_or(""))
-        .bind(b_at)
-        .bind(b_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?)
+    let mut n = 1;
+    if state.is_some() {
+        n += 1;
+        sql.push_str(&format!(" AND state = ${n}"));
+    }
+    if business_id.is_some() {
+        n += 1;
+        sql.push_str(&format!(" AND business_id = ${n}"));
+    }
+    if before.is_some() {
+        sql.push_str(&format!(" AND (created_at, id) < (${}, ${})", n + 1, n + 2));
+        n += 2;
+    }
+    sql.push_str(&format!(
+        " ORDER BY created_at DESC, id DESC LIMIT ${}",
+        n + 1
+    ));
+    let mut q = sqlx::query_as(&sql).bind(scope_root);
+    if let Some(state) = state {
+        q = q.bind(state);
+    }
+    if let Some(b) = business_id {
+        q = q.bind(b);
+    }
+    if let Some((at, id)) = before {
+        q = q.bind(at).bind(id);
+    }
+    Ok(q.bind(limit).fetch_all(pool).await?)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
@@ -265,6 +284,84 @@ pub async fn insert_violation(
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+/// A child row of a case with the case it belongs to (the batched reads of a list page).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OfCase<T> {
+    pub case_id: String,
+    #[sqlx(flatten)]
+    pub row: T,
+}
+
+/// Runs `SELECT case_id, {columns} FROM {table} WHERE case_id IN (ids) ORDER BY case_id, {order}`.
+async fn of_cases<T>(
+    pool: &AnyPool,
+    table: &str,
+    columns: &str,
+    order: &str,
+    ids: &[&str],
+) -> Result<Vec<OfCase<T>>, StoreError>
+where
+    T: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT case_id, {columns} FROM {table} WHERE case_id IN ({}) ORDER BY case_id, {order}",
+        crate::placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as::<_, OfCase<T>>(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(pool).await?)
+}
+
+const VIOLATION_COLUMNS: &str = "seq, violation_type_id, facts, mitigating, aggravating, \
+    frame_min, frame_max, violation_group, two_year_limit, ended_on, discovered_on, fine";
+const DEADLINE_COLUMNS: &str = "case_id, unit_id, kind, due_on, basis, met_at";
+const PAYMENT_COLUMNS: &str = "paid_on, amount, late_charge, receipt_no, recorded_by, recorded_at";
+
+/// The violations of several cases in one query, each case's in order.
+pub async fn violations_of(
+    pool: &AnyPool,
+    ids: &[&str],
+) -> Result<Vec<OfCase<CaseViolationRow>>, StoreError> {
+    of_cases(pool, "case_violations", VIOLATION_COLUMNS, "seq", ids).await
+}
+
+/// The payments of several cases in one query, each case's in order.
+pub async fn payments_of(
+    pool: &AnyPool,
+    ids: &[&str],
+) -> Result<Vec<OfCase<PaymentRow>>, StoreError> {
+    of_cases(
+        pool,
+        "case_payments",
+        PAYMENT_COLUMNS,
+        "paid_on, recorded_at",
+        ids,
+    )
+    .await
+}
+
+/// The deadlines of several cases in one query, each case's soonest first.
+pub async fn deadlines_of(pool: &AnyPool, ids: &[&str]) -> Result<Vec<DeadlineRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {DEADLINE_COLUMNS} FROM case_deadlines WHERE case_id IN ({}) \
+         ORDER BY case_id, due_on, kind",
+        crate::placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(pool).await?)
 }
 
 pub async fn violations_in(

@@ -270,6 +270,39 @@ pub async fn team_counts(
         .await?)
 }
 
+/// A commitment with the business it is read for (a business or a duplicate merged into it).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ForBusiness {
+    pub for_business: String,
+    #[sqlx(flatten)]
+    pub row: CommitmentRow,
+}
+
+/// [`of_business`] for several businesses in one query (a page of cases), each business's
+/// newest signature first.
+pub async fn of_businesses(
+    pool: &AnyPool,
+    business_ids: &[&str],
+) -> Result<Vec<ForBusiness>, StoreError> {
+    if business_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = COMMITMENT_SELECT.replacen("SELECT ", "SELECT m.root AS for_business, ", 1);
+    let sql = format!(
+        "WITH RECURSIVE m(root, id) AS (\
+         SELECT id, id FROM businesses WHERE id IN ({}) \
+         UNION SELECT m.root, x.id FROM businesses x JOIN m ON x.merged_into = m.id\
+         ) {select} JOIN m ON m.id = c.business_id \
+         ORDER BY m.root, c.signed_on DESC, c.id DESC",
+        crate::placeholders(1, business_ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in business_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(pool).await?)
+}
+
 /// Every commitment of a business and of the duplicates merged into it (a commitment signed on a
 /// record later found to be a duplicate still binds the business), newest signature first.
 pub async fn of_business(

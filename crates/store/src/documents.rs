@@ -117,6 +117,22 @@ pub async fn of_case(pool: &AnyPool, case_id: &str) -> Result<Vec<DocumentRow>, 
     Ok(sqlx::query_as(&sql).bind(case_id).fetch_all(pool).await?)
 }
 
+/// The documents of several cases in one query, each case's in order of creation.
+pub async fn of_cases(pool: &AnyPool, ids: &[&str]) -> Result<Vec<DocumentRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM documents WHERE case_id IN ({}) ORDER BY case_id, created_at, id",
+        crate::placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(pool).await?)
+}
+
 /// A case's documents, read inside a write transaction.
 pub async fn of_case_in(
     conn: &mut AnyConnection,

@@ -48,3 +48,12 @@ pub fn parse_ts(text: &str) -> Result<DateTime<Utc>, StoreError> {
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::Corrupt(format!("bad timestamp {text:?}")))
 }
+
+/// `$from, $from+1, …` for `n` bound values: the list of an `IN (…)` over ids (a page of a list
+/// reads each child table once for all its rows instead of once per row).
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

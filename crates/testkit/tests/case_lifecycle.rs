@@ -258,12 +258,76 @@ async fn whole_procedure(t: TestApp) {
         d["content"]["body"]["total_in_words"],
         "Mười lăm triệu đồng"
     );
+
+    // A list page reads each child table (deadlines, documents, violations, payments,
+    // commitments) once for all its cases: every item must be exactly what the case's own
+    // page shows, for this case, a second one with one document, and the demo's cases.
+    let other = open(&t, &ksv, "tip").await;
+    let (s, other) = act(
+        &t,
+        &ksv,
+        &other,
+        "propose",
+        json!({"content": "Kiểm tra lại"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{other}");
+    let (s, list) = t.get(&ksv, "/api/v1/cases?limit=200").await;
+    assert_eq!(s, 200, "{list}");
+    let items = list["items"].as_array().unwrap();
+    assert!(items.len() >= 2, "{list}");
+    for item in items {
+        let (s, one) = t
+            .get(
+                &ksv,
+                &format!("/api/v1/cases/{}", item["id"].as_str().unwrap()),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(item, &one);
+    }
+    let listed = |id: &str| items.iter().find(|i| i["id"] == id).unwrap().clone();
+    assert_eq!(listed(id)["documents"].as_array().unwrap().len(), 8);
+    assert_eq!(listed(id)["payments"].as_array().unwrap().len(), 2);
+    assert_eq!(listed(id)["violations"].as_array().unwrap().len(), 1);
+    let other_id = other["id"].as_str().unwrap();
+    assert_eq!(listed(other_id)["documents"].as_array().unwrap().len(), 1);
+    assert!(listed(other_id)["payments"].as_array().unwrap().is_empty());
+    // The cursor pages through the same cases without a gap or a repeat.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/cases?limit=1".to_string();
+    loop {
+        let (s, page) = t.get(&ksv, &path).await;
+        assert_eq!(s, 200, "{page}");
+        for i in page["items"].as_array().unwrap() {
+            seen.push(i["id"].as_str().unwrap().to_string());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/cases?limit=1&cursor={}", urlencode(c)),
+            None => break,
+        }
+    }
+    let all: Vec<String> = items
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(seen, all);
+
     assert!(matches!(
         t.app.verify_audit().await.unwrap(),
         qltt_store::audit::Verification::Intact { .. }
     ));
 }
 on_both!(a_case_goes_from_lead_to_closing, whole_procedure);
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
 
 async fn law_refusals(t: TestApp) {
     let ksv = t.login("qn.ksv1").await;

@@ -122,7 +122,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             return Ok(Response::from_parts(rparts, Body::from(rbytes)));
         }
         let text = redact_secrets(&rbytes);
-        match idempotency::complete(app.db.pool(), &ctx, status.as_u16(), &text, app.now()).await {
+        match idempotency::complete(&app.db, &ctx, status.as_u16(), &text, app.now()).await {
             Ok(true) => Ok(Response::from_parts(rparts, Body::from(rbytes))),
             // A copy of this request committed first (this one was rolled back at its commit,
             // or was refused because of the copy's change): answer with the copy's result.

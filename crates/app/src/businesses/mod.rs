@@ -246,6 +246,33 @@ fn tax_code_taken(code: Option<&str>) -> AppError {
 impl App {
     async fn business_view(&self, row: BusinessRow) -> AppResult<Business> {
         let unit_name = self.unit_name(&row.unit_id).await?.unwrap_or_default();
+        self.business_view_named(row, unit_name).await
+    }
+
+    /// The views of a page of businesses: most share a handful of teams, so each team's name is
+    /// read once (a page of 20 read it 20 times).
+    async fn business_views(&self, rows: Vec<BusinessRow>) -> AppResult<Vec<Business>> {
+        let mut names: std::collections::HashMap<String, String> = Default::default();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let unit_name = match names.get(&row.unit_id) {
+                Some(n) => n.clone(),
+                None => {
+                    let n = self.unit_name(&row.unit_id).await?.unwrap_or_default();
+                    names.insert(row.unit_id.clone(), n.clone());
+                    n
+                }
+            };
+            out.push(self.business_view_named(row, unit_name).await?);
+        }
+        Ok(out)
+    }
+
+    async fn business_view_named(
+        &self,
+        row: BusinessRow,
+        unit_name: String,
+    ) -> AppResult<Business> {
         let kind_label = BusinessKind::parse(&row.kind)
             .map(|k| k.label().to_string())
             .unwrap_or_default();
@@ -448,10 +475,9 @@ impl App {
         let rows =
             businesses::search(self.db.pool(), &actor.unit_id, &words, after, limit + 1).await?;
         let more = rows.len() as i64 > limit;
-        let mut items = Vec::new();
-        for r in rows.into_iter().take(limit as usize) {
-            items.push(self.business_view(r).await?);
-        }
+        let items = self
+            .business_views(rows.into_iter().take(limit as usize).collect())
+            .await?;
         let next_cursor = if more {
             items
                 .last()

@@ -11,7 +11,7 @@ pub mod title;
 
 use qltt_domain::case::{CaseState, Origin};
 use qltt_domain::officer::Permission;
-use qltt_store::cases::{self, CaseRow, CaseViolationRow, DeadlineRow, PaymentRow, StepRow};
+use qltt_store::cases::{self, CaseRow, CaseViolationRow, PaymentRow, StepRow};
 use qltt_store::documents::{self, DocumentRow};
 use qltt_store::{businesses, units};
 use serde::Serialize;
@@ -230,10 +230,9 @@ impl App {
         )
         .await?;
         let more = rows.len() as i64 > limit;
-        let mut items = Vec::new();
-        for row in rows.into_iter().take(limit as usize) {
-            items.push(self.case_view(row).await?);
-        }
+        let items = self
+            .case_views(rows.into_iter().take(limit as usize).collect())
+            .await?;
         let next_cursor = if more {
             items
                 .last()
@@ -245,49 +244,85 @@ impl App {
     }
 
     pub(crate) async fn case_view(&self, row: CaseRow) -> AppResult<Case> {
-        let pool = self.db.pool();
-        let facts = act::facts_of(&row)?;
-        let allowed = qltt_domain::case::allowed_actions(&facts)
-            .into_iter()
-            .map(|a| a.as_str().to_string())
-            .collect();
-        let deadlines = cases::deadlines(pool, &row.id)
+        self.case_views(vec![row])
             .await?
-            .into_iter()
-            .map(|d: DeadlineRow| DeadlineView {
-                label: deadline_label(&d.kind).to_string(),
-                met: d.met_at.is_some(),
-                kind: d.kind,
-                due_on: d.due_on,
-                basis: d.basis,
-            })
-            .collect();
-        let docs = documents::of_case(pool, &row.id).await?;
-        let mut conn = pool.acquire().await.map_err(qltt_store::StoreError::from)?;
-        let violations = cases::violations_in(&mut conn, &row.id).await?;
-        drop(conn);
-        let payments = cases::payments(pool, &row.id).await?;
-        let state_label = CaseState::parse(&row.state)
-            .map(|s| s.label().to_string())
-            .unwrap_or_else(|_| row.state.clone());
-        let data = serde_json::from_str(&row.data).unwrap_or(Value::Null);
-        let commitment = match &row.business_id {
-            Some(b) => {
-                let on = crate::commitments::act_day(&data, self.now());
-                self.commitment_flag(b, on).await?
+            .pop()
+            .ok_or_else(|| AppError::internal("case view of one row gave none"))
+    }
+
+    /// The views of several cases, in the rows' order. Each child table (deadlines, documents,
+    /// violations, payments, commitments) is read once for all rows: a list page of 20 cases
+    /// made ~110 queries when each row was read on its own, and that was most of its time.
+    pub(crate) async fn case_views(&self, rows: Vec<CaseRow>) -> AppResult<Vec<Case>> {
+        use std::collections::HashMap;
+        let pool = self.db.pool();
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let mut deadlines: HashMap<String, Vec<DeadlineView>> = HashMap::new();
+        for d in cases::deadlines_of(pool, &ids).await? {
+            deadlines
+                .entry(d.case_id.clone())
+                .or_default()
+                .push(DeadlineView {
+                    label: deadline_label(&d.kind).to_string(),
+                    met: d.met_at.is_some(),
+                    kind: d.kind,
+                    due_on: d.due_on,
+                    basis: d.basis,
+                });
+        }
+        let mut docs: HashMap<String, Vec<DocumentRef>> = HashMap::new();
+        for d in documents::of_cases(pool, &ids).await? {
+            if let Some(case_id) = d.case_id.clone() {
+                docs.entry(case_id).or_default().push(document_ref(&d));
             }
-            None => None,
-        };
-        Ok(Case {
-            commitment,
-            state_label,
-            allowed_actions: allowed,
-            deadlines,
-            documents: docs.iter().map(document_ref).collect(),
-            violations,
-            payments,
-            data,
-            row,
-        })
+        }
+        let mut violations: HashMap<String, Vec<CaseViolationRow>> = HashMap::new();
+        for v in cases::violations_of(pool, &ids).await? {
+            violations.entry(v.case_id).or_default().push(v.row);
+        }
+        let mut payments: HashMap<String, Vec<PaymentRow>> = HashMap::new();
+        for p in cases::payments_of(pool, &ids).await? {
+            payments.entry(p.case_id).or_default().push(p.row);
+        }
+        let mut business_ids: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r.business_id.as_deref())
+            .collect();
+        business_ids.sort_unstable();
+        business_ids.dedup();
+        // Newest signature first within each business, as `commitment_flag` reads them.
+        let mut commitments: HashMap<String, Vec<qltt_store::commitments::CommitmentRow>> =
+            HashMap::new();
+        for c in qltt_store::commitments::of_businesses(pool, &business_ids).await? {
+            commitments.entry(c.for_business).or_default().push(c.row);
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let facts = act::facts_of(&row)?;
+            let allowed = qltt_domain::case::allowed_actions(&facts)
+                .into_iter()
+                .map(|a| a.as_str().to_string())
+                .collect();
+            let state_label = CaseState::parse(&row.state)
+                .map(|s| s.label().to_string())
+                .unwrap_or_else(|_| row.state.clone());
+            let data = serde_json::from_str(&row.data).unwrap_or(Value::Null);
+            let commitment = row.business_id.as_deref().and_then(|b| {
+                let on = crate::commitments::act_day(&data, self.now());
+                crate::commitments::flag_of(commitments.get(b)?, on)
+            });
+            out.push(Case {
+                commitment,
+                state_label,
+                allowed_actions: allowed,
+                deadlines: deadlines.remove(&row.id).unwrap_or_default(),
+                documents: docs.remove(&row.id).unwrap_or_default(),
+                violations: violations.remove(&row.id).unwrap_or_default(),
+                payments: payments.remove(&row.id).unwrap_or_default(),
+                data,
+                row,
+            });
+        }
+        Ok(out)
     }
 }

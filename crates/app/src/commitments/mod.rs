@@ -173,6 +173,19 @@ fn unknown_business() -> AppError {
 }
 
 /// The day a case's act is judged on: the violation record's date if one was made, else today.
+/// The flag from a business's commitments, newest signature first: the first in force on `on`.
+pub fn flag_of(commitments: &[CommitmentRow], on: NaiveDate) -> Option<CommitmentFlag> {
+    commitments
+        .iter()
+        .find(|c| in_force_on(c, on))
+        .map(|c| CommitmentFlag {
+            commitment_id: c.id.clone(),
+            campaign_id: c.campaign_id.clone(),
+            campaign_name: c.campaign_name.clone(),
+            signed_on: c.signed_on.clone(),
+        })
+}
+
 pub fn act_day(data: &Value, now: DateTime<Utc>) -> NaiveDate {
     data.pointer("/record_violation/recorded_on")
         .and_then(Value::as_str)
@@ -528,39 +541,5 @@ impl App {
         let b = self.business(actor, business_id).await?;
         let rows = store::of_business(self.db.pool(), &b.row.id).await?;
         self.commitment_views(rows).await
-    }
-
-    /// The commitments of a business in force on `on`. No permission check: for use cases that
-    /// have already checked the business (a case of the actor's scope).
-    pub async fn active_commitments_of(
-        &self,
-        business_id: &str,
-        on: NaiveDate,
-    ) -> AppResult<Vec<CommitmentRow>> {
-        Ok(store::of_business(self.db.pool(), business_id)
-            .await?
-            .into_iter()
-            .filter(|c| in_force_on(c, on))
-            .collect())
-    }
-
-    /// The flag a case shows when its business had a commitment in force on `on` (the latest
-    /// signed, if several).
-    pub async fn commitment_flag(
-        &self,
-        business_id: &str,
-        on: NaiveDate,
-    ) -> AppResult<Option<CommitmentFlag>> {
-        Ok(self
-            .active_commitments_of(business_id, on)
-            .await?
-            .into_iter()
-            .next()
-            .map(|c| CommitmentFlag {
-                commitment_id: c.id,
-                campaign_id: c.campaign_id,
-                campaign_name: c.campaign_name,
-                signed_on: c.signed_on,
-            }))
     }
 }
