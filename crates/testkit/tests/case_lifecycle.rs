@@ -293,25 +293,45 @@ async fn whole_procedure(t: TestApp) {
     let other_id = other["id"].as_str().unwrap();
     assert_eq!(listed(other_id)["documents"].as_array().unwrap().len(), 1);
     assert!(listed(other_id)["payments"].as_array().unwrap().is_empty());
-    // The cursor pages through the same cases without a gap or a repeat.
-    let mut seen = Vec::new();
-    let mut path = "/api/v1/cases?limit=1".to_string();
-    loop {
-        let (s, page) = t.get(&ksv, &path).await;
-        assert_eq!(s, 200, "{page}");
-        for i in page["items"].as_array().unwrap() {
-            seen.push(i["id"].as_str().unwrap().to_string());
+    // The cursor pages through the same cases without a gap or a repeat: for the team's
+    // inspector (one unit) and for the head of the provincial department (the province's
+    // units merged), whose list must also hold the team's two cases.
+    let chief = t.login("qn.chicuctruong").await;
+    for token in [&ksv, &chief] {
+        let (_, list) = t.get(token, "/api/v1/cases?limit=200").await;
+        let all: Vec<String> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect();
+        assert!(all.iter().any(|i| i == id) && all.iter().any(|i| i == other_id));
+        let mut seen = Vec::new();
+        let mut path = "/api/v1/cases?limit=1".to_string();
+        loop {
+            let (s, page) = t.get(token, &path).await;
+            assert_eq!(s, 200, "{page}");
+            for i in page["items"].as_array().unwrap() {
+                seen.push(i["id"].as_str().unwrap().to_string());
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => path = format!("/api/v1/cases?limit=1&cursor={}", urlencode(c)),
+                None => break,
+            }
         }
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("/api/v1/cases?limit=1&cursor={}", urlencode(c)),
-            None => break,
-        }
+        assert_eq!(seen, all);
+        let (_, proposed) = t.get(token, "/api/v1/cases?state=proposed").await;
+        let proposed: Vec<&str> = proposed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            proposed.contains(&other_id) && !proposed.contains(&id),
+            "{proposed:?}"
+        );
     }
-    let all: Vec<String> = items
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(seen, all);
 
     assert!(matches!(
         t.app.verify_audit().await.unwrap(),
