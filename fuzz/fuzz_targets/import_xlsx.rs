@@ -8,6 +8,12 @@ use libfuzzer_sys::fuzz_target;
 use qltt_app::businesses::import::{Format, check_file, detect};
 
 fuzz_target!(|data: &[u8]| {
+    // The importer catches a panic of the workbook reader (a dependency) and refuses the file;
+    // libfuzzer-sys's panic hook would abort on it all the same, so the default hook is put
+    // back. A panic anywhere else still fails the run: libfuzzer-sys aborts on any panic that
+    // leaves this closure.
+    static DEFAULT_HOOK: std::sync::Once = std::sync::Once::new();
+    DEFAULT_HOOK.call_once(|| drop(std::panic::take_hook()));
     if detect(data) != Format::Xlsx {
         return;
     }

@@ -13,6 +13,20 @@ use crate::AppResult;
 const HEADER_SEARCH_ROWS: usize = 10;
 
 pub(super) fn parse(bytes: &[u8]) -> AppResult<(Vec<Row>, Vec<RejectedRow>)> {
+    // The workbook reader is a dependency's: a file it cannot cope with must be refused like any
+    // broken file, not end the request in a panic (a 500, or a dead worker). The `import_xlsx`
+    // fuzz target found such a file: a cell reference whose column overflows calamine's
+    // arithmetic (calamine 0.38, `get_row_and_optional_column`; a panic with overflow checks on,
+    // a silently wrong column without). Nothing is shared with the caller while it runs, so
+    // unwinding out of it leaves no broken state behind.
+    std::panic::catch_unwind(|| parse_unguarded(bytes)).unwrap_or_else(|_| {
+        Err(bad_file(
+            "Tệp XLSX bị hỏng hoặc có nội dung không đọc được; hãy mở và lưu lại bằng Excel.",
+        ))
+    })
+}
+
+fn parse_unguarded(bytes: &[u8]) -> AppResult<(Vec<Row>, Vec<RejectedRow>)> {
     let mut book = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| bad_file(format!("Không mở được tệp XLSX: {e}")))?;
     let range = match book.worksheet_range_at(0) {
@@ -206,6 +220,14 @@ mod tests {
         );
         assert_eq!(d(Data::Float(20240315.0)), "20240315");
         assert_eq!(d(Data::String("15/03/2024".into())), "15/03/2024");
+    }
+
+    #[test]
+    fn a_workbook_that_makes_the_reader_panic_is_refused_as_a_bad_file() {
+        // Found by the `import_xlsx` fuzz target (a mutated workbook, minimized).
+        let bytes = include_bytes!("testdata/overflowing_cell_reference.xlsx");
+        let err = parse(bytes).map(|_| ()).unwrap_err();
+        assert_eq!(err.code, "import.bad_file");
     }
 
     #[test]
