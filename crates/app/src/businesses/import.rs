@@ -194,9 +194,18 @@ impl<'a> CsvRows<'a> {
             at += 1;
         }
         if at > self.counted_to {
-            self.line += self.bytes[self.counted_to..at]
+            // A line ends with LF, CRLF or a lone CR, as the csv crate reads them (a file with CR
+            // alone, from an old Mac program, was reported all on line 1). `at` never splits a
+            // CRLF: it stops on a byte that is neither.
+            let range = &self.bytes[self.counted_to..at];
+            self.line += range
                 .iter()
-                .filter(|b| **b == b'\n')
+                .enumerate()
+                .filter(|(i, b)| match b {
+                    b'\n' => true,
+                    b'\r' => range.get(i + 1) != Some(&b'\n'),
+                    _ => false,
+                })
                 .count();
             self.counted_to = at;
         }
@@ -628,10 +637,11 @@ mod tests {
     }
 
     /// Found by the `import_csv` fuzz target: with CRLF line ends (Excel on Windows) every
-    /// rejected row was reported one line too high, the first data row as the header's line 1.
+    /// rejected row was reported one line too high, the first data row as the header's line 1;
+    /// with CR alone, every row on line 1.
     #[test]
     fn rejected_rows_name_their_own_line_whatever_the_line_ends() {
-        for end in ["\n", "\r\n"] {
+        for end in ["\n", "\r\n", "\r"] {
             let csv = [
                 // An unknown column ("ghi_chu") is ignored, line break and all.
                 "\u{feff}ten,loai_hinh,ma_so_thue,dia_chi,ma_don_vi,ghi_chu",
