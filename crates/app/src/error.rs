@@ -13,6 +13,8 @@ pub enum ErrorKind {
     Conflict,
     Refused,
     TooManyRequests,
+    /// A body or file past its size limit (413).
+    TooLarge,
     Internal,
 }
 

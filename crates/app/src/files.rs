@@ -21,21 +21,132 @@ const ACCEPTED: &[&str] = &[
     "video/quicktime",
 ];
 
+/// How many leading bytes decide a file's type (infer reads magic numbers in the first few
+/// hundred; MP4's `ftyp` box sits at byte 4).
+const SNIFF_BYTES: usize = 8 * 1024;
+
+/// Files up to this size are read whole and checked before a byte is sent; larger ones stream
+/// (see [`App::file_stream`]).
+pub const WHOLE_READ_MAX: u64 = 16 * 1024 * 1024;
+
+/// Names a browser or a phone may declare for the types above. `application/octet-stream`
+/// (and no header) declares nothing.
+fn normalise_declared(declared: &str) -> Option<&'static str> {
+    let essence = declared.split(';').next().unwrap_or_default().trim();
+    let essence = essence.to_ascii_lowercase();
+    Some(match essence.as_str() {
+        "" | "application/octet-stream" | "binary/octet-stream" => return None,
+        "image/jpeg" | "image/jpg" | "image/pjpeg" => "image/jpeg",
+        "image/png" => "image/png",
+        "image/webp" => "image/webp",
+        "image/heif" | "image/heic" | "image/heif-sequence" | "image/heic-sequence" => "image/heif",
+        "application/pdf" | "application/x-pdf" => "application/pdf",
+        "video/mp4" | "application/mp4" => "video/mp4",
+        "video/webm" => "video/webm",
+        "video/quicktime" => "video/quicktime",
+        _ => "other",
+    })
+}
+
+/// A file's bytes on their way out: whole for small files (already checked against their hash),
+/// or a stream for large ones that breaks off before its end if the bytes no longer match.
+pub enum FileBytes {
+    Whole(Vec<u8>),
+    Stream {
+        size: u64,
+        stream:
+            futures_util::stream::BoxStream<'static, Result<bytes::Bytes, qltt_blobs::BlobError>>,
+    },
+}
+
+fn blob_error(e: qltt_blobs::BlobError) -> AppError {
+    match e {
+        qltt_blobs::BlobError::Corrupt { .. } => AppError::new(
+            ErrorKind::Internal,
+            "file.corrupt",
+            "Tệp lưu trữ không khớp mã băm; đã ghi nhận để kiểm tra.",
+        ),
+        qltt_blobs::BlobError::TooLarge { limit } => AppError::new(
+            ErrorKind::TooLarge,
+            "file.too_large",
+            format!(
+                "Tệp quá lớn: tối đa {} MB.",
+                qltt_domain::format::Vnd((limit / (1024 * 1024)) as i64).grouped()
+            ),
+        ),
+        qltt_blobs::BlobError::Source(reason) => {
+            tracing::info!(%reason, "upload interrupted");
+            AppError::bad_input(
+                "file.interrupted",
+                "Việc tải tệp lên bị gián đoạn; hãy gửi lại (phần đã nhận không được lưu).",
+            )
+        }
+        other => AppError::internal(other),
+    }
+}
+
 impl App {
     /// Stores an uploaded file and records who brought it. Uploading the same bytes again returns
-    /// the first record (deduplicated), with no second write.
-    #[tracing::instrument(skip(self, actor, bytes), fields(actor = %actor.id, size = bytes.len()))]
+    /// the first record (deduplicated), with no second write. (Small files already in memory:
+    /// the photos of a page form; the API streams, see [`App::upload_file_stream`].)
     pub async fn upload_file(
         &self,
         actor: &Actor,
         bytes: Vec<u8>,
         file_name: Option<&str>,
     ) -> AppResult<BlobRow> {
+        let stream = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(
+            bytes::Bytes::from(bytes),
+        )]);
+        self.upload_file_stream(actor, stream, file_name, None)
+            .await
+    }
+
+    /// Stores a file as it arrives (a 2 GB camera clip is never held in memory): its type is
+    /// judged from its first bytes (never from its name), must match the type the sender
+    /// declared, if any, and it may not exceed `settings.max_upload_bytes`. A refused, too large
+    /// or interrupted upload leaves nothing behind: no row, no audit event, no stored bytes.
+    #[tracing::instrument(skip(self, actor, stream), fields(actor = %actor.id))]
+    pub async fn upload_file_stream<S, E>(
+        &self,
+        actor: &Actor,
+        stream: S,
+        file_name: Option<&str>,
+        declared_type: Option<&str>,
+    ) -> AppResult<BlobRow>
+    where
+        S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Send,
+        E: std::fmt::Display,
+    {
+        use futures_util::StreamExt;
         actor.require(Permission::UploadFiles)?;
-        if bytes.is_empty() {
+        let limit = self.settings.max_upload_bytes;
+        // Fused: a file shorter than the sniffed head has ended before the rest is chained.
+        let mut stream = Box::pin(stream.fuse());
+        // The first bytes decide the type before anything is stored.
+        let mut head: Vec<bytes::Bytes> = Vec::new();
+        let mut head_len = 0usize;
+        while head_len < SNIFF_BYTES {
+            match stream.next().await {
+                Some(Ok(chunk)) => {
+                    head_len += chunk.len();
+                    head.push(chunk);
+                }
+                Some(Err(e)) => {
+                    return Err(blob_error(qltt_blobs::BlobError::Source(e.to_string())));
+                }
+                None => break,
+            }
+        }
+        if head_len == 0 {
             return Err(AppError::bad_input("file.empty", "Tệp rỗng."));
         }
-        let content_type = infer::get(&bytes)
+        let prefix: Vec<u8> = head
+            .iter()
+            .flat_map(|c| c.iter().copied())
+            .take(SNIFF_BYTES)
+            .collect();
+        let content_type = infer::get(&prefix)
             .map(|t| t.mime_type())
             .filter(|m| ACCEPTED.contains(m))
             .ok_or_else(|| {
@@ -44,12 +155,29 @@ impl App {
                     "Chỉ nhận ảnh (JPEG, PNG, WebP, HEIF), PDF hoặc video (MP4, WebM, MOV).",
                 )
             })?;
+        if let Some(declared) = declared_type.and_then(normalise_declared)
+            && declared != content_type
+        {
+            return Err(AppError::bad_input(
+                "file.type_mismatch",
+                format!(
+                    "Tệp được khai báo là “{}” nhưng nội dung là “{content_type}”; hãy chọn đúng tệp.",
+                    declared_type.unwrap_or_default().trim()
+                ),
+            ));
+        }
         let name = file_name
             .map(|n| n.trim().chars().take(200).collect::<String>())
             .filter(|n| !n.is_empty());
-        let size = bytes.len() as i64;
         // Bytes first (idempotent by address), then the row in one audited transaction.
-        let stored = self.blobs.put(bytes).await.map_err(AppError::internal)?;
+        let whole = futures_util::stream::iter(head.into_iter().map(Ok::<_, String>))
+            .chain(stream.map(|r| r.map_err(|e| e.to_string())));
+        let stored = self
+            .blobs
+            .put_stream(whole, limit)
+            .await
+            .map_err(blob_error)?;
+        let size = stored.size as i64;
         let mut tx = self.db.begin(self.now()).await?;
         if let Some(existing) = blobs::get_in(tx.conn(), &stored.sha256).await? {
             tx.rollback().await?;
@@ -84,6 +212,38 @@ impl App {
         Ok(row)
     }
 
+    /// A stored file for download: small files whole and checked, large ones as a checked
+    /// stream (see [`FileBytes`]).
+    pub async fn file_stream(
+        &self,
+        actor: &Actor,
+        sha256: &str,
+    ) -> AppResult<(BlobRow, FileBytes)> {
+        let row = self.file_meta(actor, sha256).await?;
+        if (row.size as u64) <= WHOLE_READ_MAX {
+            let bytes = self
+                .blobs
+                .get(&row.sha256)
+                .await
+                .map_err(blob_error)?
+                .ok_or_else(|| AppError::not_found("file.not_found"))?;
+            return Ok((row, FileBytes::Whole(bytes)));
+        }
+        let (size, stream) = self
+            .blobs
+            .get_stream(&row.sha256)
+            .await
+            .map_err(blob_error)?
+            .ok_or_else(|| AppError::not_found("file.not_found"))?;
+        Ok((
+            row,
+            FileBytes::Stream {
+                size,
+                stream: Box::pin(stream),
+            },
+        ))
+    }
+
     /// A stored file, if the actor's scope covers the unit that uploaded it. The bytes are checked
     /// against their hash on the way out.
     pub async fn file(&self, actor: &Actor, sha256: &str) -> AppResult<(BlobRow, Vec<u8>)> {
@@ -92,14 +252,7 @@ impl App {
             .blobs
             .get(&row.sha256)
             .await
-            .map_err(|e| match e {
-                qltt_blobs::BlobError::Corrupt { .. } => AppError::new(
-                    ErrorKind::Internal,
-                    "file.corrupt",
-                    "Tệp lưu trữ không khớp mã băm; đã ghi nhận để kiểm tra.",
-                ),
-                other => AppError::internal(other),
-            })?
+            .map_err(blob_error)?
             .ok_or_else(|| AppError::not_found("file.not_found"))?;
         Ok((row, bytes))
     }

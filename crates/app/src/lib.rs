@@ -54,6 +54,8 @@ pub struct Settings {
     /// The address the public reaches this server at, printed in documents' QR codes
     /// (`{public_url}/verify/{code}`).
     pub public_url: String,
+    /// The largest file an upload may bring (camera clips run to gigabytes; uploads stream).
+    pub max_upload_bytes: u64,
 }
 
 impl Default for Settings {
@@ -64,6 +66,7 @@ impl Default for Settings {
             max_failures_per_address: 20,
             throttle_minutes: 15,
             public_url: "http://127.0.0.1:8080".to_string(),
+            max_upload_bytes: 2 * 1024 * 1024 * 1024,
         }
     }
 }

@@ -102,16 +102,161 @@ async fn contract(store: &BlobStore) {
     assert!(store.verify_all().await.unwrap().is_empty());
 }
 
+/// Streamed writes and reads keep the same contract, whatever the chunking; a write past its
+/// limit or broken off by its sender leaves nothing, not even its staging object.
+async fn stream_contract(store: &BlobStore) {
+    use bytes::Bytes;
+    let before = store.list().await.unwrap();
+    let chunked = |data: &[u8], size: usize| {
+        futures_util::stream::iter(
+            data.chunks(size)
+                .map(|c| Ok::<_, std::io::Error>(Bytes::copy_from_slice(c)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let clip: Vec<u8> = (0..9_500_000u32).map(|i| (i % 241) as u8).collect();
+    let first = store
+        .put_stream(chunked(&clip, 1_000_003), 10_000_000)
+        .await
+        .unwrap();
+    assert_eq!(first.sha256, sha256_hex(&clip));
+    assert_eq!(first.size, clip.len() as u64);
+    assert!(first.created);
+    // Same bytes in other chunks, or whole: the same address, stored once.
+    let again = store
+        .put_stream(chunked(&clip, 65_536), 10_000_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.sha256.as_str(), again.created),
+        (first.sha256.as_str(), false)
+    );
+    assert!(!store.put(clip.clone()).await.unwrap().created);
+    assert_eq!(store.get(&first.sha256).await.unwrap(), Some(clip.clone()));
+
+    // Read back as a stream: the same bytes, and the announced size.
+    let (size, stream) = store.get_stream(&first.sha256).await.unwrap().unwrap();
+    assert_eq!(size, clip.len() as u64);
+    let parts: Vec<Result<Bytes, BlobError>> = futures_util::StreamExt::collect(stream).await;
+    let read: Vec<u8> = parts
+        .into_iter()
+        .flat_map(|p| p.unwrap().to_vec())
+        .collect();
+    assert_eq!(read, clip);
+    assert!(
+        store
+            .get_stream(&sha256_hex(b"never stored"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Past the limit: refused, nothing stored.
+    let other: Vec<u8> = (0..3_000u32).map(|i| (i % 13) as u8).collect();
+    match store.put_stream(chunked(&other, 1_000), 2_500).await {
+        Err(BlobError::TooLarge { limit }) => assert_eq!(limit, 2_500),
+        x => panic!("expected TooLarge, got {x:?}"),
+    }
+    // Broken off by the sender: refused, nothing stored.
+    let broken = futures_util::stream::iter(vec![
+        Ok(Bytes::from_static(b"phan dau cua clip")),
+        Err(std::io::Error::other("connection reset")),
+    ]);
+    match store.put_stream(broken, 10_000).await {
+        Err(BlobError::Source(reason)) => assert!(reason.contains("connection reset")),
+        x => panic!("expected Source, got {x:?}"),
+    }
+    let mut expected = before.clone();
+    expected.push(first.sha256.clone());
+    expected.sort();
+    assert_eq!(store.list().await.unwrap(), expected);
+    assert_eq!(
+        store
+            .sweep_staging(std::time::Duration::ZERO)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
 #[tokio::test]
 async fn local_folder_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let store = BlobStore::open(&BlobLocation::Folder(dir.path().join("blobs"))).unwrap();
     contract(&store).await;
+    stream_contract(&store).await;
+    // Only addressed files remain: no staging object of the refused writes.
+    let files = walk(&dir.path().join("blobs"));
+    assert_eq!(files.len(), 4, "{files:?}");
 }
 
 #[tokio::test]
 async fn memory_keeps_the_contract() {
-    contract(&BlobStore::memory()).await;
+    let store = BlobStore::memory();
+    contract(&store).await;
+    stream_contract(&store).await;
+}
+
+#[tokio::test]
+async fn staging_left_by_a_crash_is_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = BlobStore::open(&BlobLocation::Folder(dir.path().to_path_buf())).unwrap();
+    let kept = store.put(b"bien ban".to_vec()).await.unwrap();
+    std::fs::create_dir_all(dir.path().join("staging")).unwrap();
+    std::fs::write(
+        dir.path().join("staging").join("0190-cut-off"),
+        b"half a clip",
+    )
+    .unwrap();
+    // A live upload (younger than the age) is left alone.
+    assert_eq!(
+        store
+            .sweep_staging(std::time::Duration::from_secs(3600))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .sweep_staging(std::time::Duration::ZERO)
+            .await
+            .unwrap(),
+        1
+    );
+    let files = walk(dir.path());
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with(&kept.sha256));
+}
+
+#[tokio::test]
+async fn a_changed_file_never_streams_out_whole() {
+    use bytes::Bytes;
+    let dir = tempfile::tempdir().unwrap();
+    let store = BlobStore::open(&BlobLocation::Folder(dir.path().to_path_buf())).unwrap();
+    let clip: Vec<u8> = (0..20_000_000u32).map(|i| (i % 199) as u8).collect();
+    let stored = store.put(clip.clone()).await.unwrap();
+    let file = walk(dir.path())
+        .into_iter()
+        .find(|p| p.ends_with(&stored.sha256))
+        .unwrap();
+    let mut changed = clip.clone();
+    changed[19_999_999] ^= 1; // one bit, in the last chunk
+    std::fs::write(&file, &changed).unwrap();
+    let (_, stream) = store.get_stream(&stored.sha256).await.unwrap().unwrap();
+    let parts: Vec<Result<Bytes, BlobError>> = futures_util::StreamExt::collect(stream).await;
+    let delivered: usize = parts
+        .iter()
+        .filter_map(|p| p.as_ref().ok())
+        .map(Bytes::len)
+        .sum();
+    assert!(
+        matches!(parts.last(), Some(Err(BlobError::Corrupt { .. }))),
+        "the stream must end in an error"
+    );
+    assert!(
+        delivered < clip.len(),
+        "the changed file was delivered whole"
+    );
 }
 
 #[tokio::test]
@@ -129,6 +274,11 @@ async fn s3_compatible_server_keeps_the_contract() {
     // The objects really are in the bucket, under the prefix.
     let stored = walk(&root.path().join("qltt-files").join("quang-ninh"));
     assert_eq!(stored.len(), 3, "{stored:?}");
+    // Streamed (multipart upload, server-side copy from staging): one more object, and no
+    // staging object left by the stored, the refused or the broken write.
+    stream_contract(&store).await;
+    let stored = walk(&root.path().join("qltt-files").join("quang-ninh"));
+    assert_eq!(stored.len(), 4, "{stored:?}");
 }
 
 #[tokio::test]

@@ -119,6 +119,10 @@ pub struct ServeArgs {
     /// the QR code of every issued document as `{public_url}/verify/{code}`.
     #[arg(long, env = "QLTT_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The largest file an officer may upload, in MB (camera clips; uploads stream to the blob
+    /// store, so this bounds disk use, not memory). Default 2048.
+    #[arg(long, env = "QLTT_MAX_UPLOAD_MB")]
+    pub max_upload_mb: Option<u64>,
 }
 
 #[derive(Subcommand, Debug, Clone)]

@@ -246,6 +246,22 @@ async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
         .clone()
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| format!("http://{bind}"));
+    if let Some(mb) = args.max_upload_mb {
+        app.settings.max_upload_bytes = mb.saturating_mul(1024 * 1024);
+    }
+    // Uploads cut off by a crash left their staging objects: nothing points at them.
+    match app
+        .blobs
+        .sweep_staging(std::time::Duration::from_secs(24 * 3600))
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            removed = n,
+            "interrupted uploads removed from the blob store"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not sweep the blob store's staging area"),
+    }
     let fresh = bootstrap(&app, true).await?;
     if fresh && !args.no_demo {
         let logins = app

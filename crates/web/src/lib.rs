@@ -18,7 +18,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use qltt_app::App;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -53,6 +52,30 @@ pub const MAX_BODY: u64 = 2 * 1024 * 1024;
 /// Imports of registers are files of tens of thousands of rows.
 pub const MAX_IMPORT_BODY: u64 = 64 * 1024 * 1024;
 
+/// The file upload route: its body streams to the blob store (up to `max_upload_bytes`, gigabytes
+/// for camera clips), so it is exempt from the body limits and the request time limit below.
+pub const FILES_PATH: &str = "/api/v1/files";
+
+/// How long a request may take ([`time_limit`]); an upload instead may not stall this long.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Every request gets [`REQUEST_TIMEOUT`] (408 after it), except a file upload: a 2 GB clip from
+/// an island on a weak link takes far longer, so it is cut off only when no byte arrives for that
+/// long (see `api::exhibits::upload`).
+async fn time_limit(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if req.method() == axum::http::Method::POST && req.uri().path() == FILES_PATH {
+        return next.run(req).await;
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
 /// A body announced as larger than [`MAX_BODY`] gets a clean 413. The body is read and thrown
 /// away first (up to a bound): answering while the client is still sending makes the connection
 /// close under it, and a phone on a weak link would see a broken connection instead of a reason.
@@ -67,7 +90,11 @@ async fn refuse_oversized_bodies(
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let limit = if req.uri().path().ends_with("/import") || req.uri().path() == "/api/v1/files" {
+    if req.uri().path() == FILES_PATH {
+        // Checked by the upload itself against the configured limit, as the bytes stream.
+        return next.run(req).await;
+    }
+    let limit = if req.uri().path().ends_with("/import") {
         MAX_IMPORT_BODY
     } else {
         MAX_BODY
@@ -100,7 +127,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(reject_nul_in_uri))
         .layer(axum::middleware::from_fn(refuse_oversized_bodies))
         .layer(DefaultBodyLimit::max(MAX_BODY as usize))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(axum::middleware::from_fn(time_limit))
         // Request IDs: taken from the client or made here, logged with every line of the request,
         // and returned so an officer can quote it when reporting a problem.
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -149,30 +149,61 @@ pub async fn register_camera(
 /// Uploads a file (the raw bytes as the body; `X-File-Name` optional). The type is judged from
 /// the bytes: photos (JPEG, PNG, WebP, HEIF), PDF, video (MP4, WebM, MOV). The answer names the
 /// file by its SHA-256, which records then cite; the same bytes again give the same answer.
-#[utoipa::path(operation_id = "files_upload", post, path = "/api/v1/files", request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+#[utoipa::path(operation_id = "files_upload", post, path = "/api/v1/files", request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "The file's bytes (streamed; up to the server's upload limit, 2 GB by default). The type is judged from the content; a `Content-Type` other than application/octet-stream must match it. `X-File-Name` may carry the (percent-encoded) name. Sending the same bytes again returns the same record."),
     responses((status = 201, body = BlobRow), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     Authed(actor): Authed,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> ApiResult<(StatusCode, Json<BlobRow>)> {
+    use futures_util::StreamExt;
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
         .map(percent_decode);
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .app
-                .upload_file(&actor, body.to_vec(), name.as_deref())
-                .await?,
-        ),
-    ))
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    // A body announced larger than the limit is refused before a byte is stored.
+    let limit = state.app.settings.max_upload_bytes;
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && len > limit
+    {
+        return Err(qltt_app::AppError::new(
+            qltt_app::ErrorKind::TooLarge,
+            "file.too_large",
+            format!(
+                "Tệp quá lớn: tối đa {} MB.",
+                qltt_domain::format::Vnd((limit / (1024 * 1024)) as i64).grouped()
+            ),
+        )
+        .into());
+    }
+    // No overall time limit (see `crate::time_limit`), but a link that sends nothing for
+    // REQUEST_TIMEOUT ends the upload, and nothing of it is kept.
+    let idle = crate::REQUEST_TIMEOUT;
+    let stream = futures_util::stream::unfold(body.into_data_stream(), move |mut s| async move {
+        match tokio::time::timeout(idle, s.next()).await {
+            Ok(Some(item)) => Some((item.map_err(|e| e.to_string()), s)),
+            Ok(None) => None,
+            Err(_) => Some((Err("no data for 60 s".to_string()), s)),
+        }
+    });
+    let row = state
+        .app
+        .upload_file_stream(&actor, stream, name.as_deref(), declared.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(row)))
 }
 
-/// A stored file's bytes (checked against their hash on the way out).
+/// A stored file's bytes (checked against their hash on the way out; a large file streams and
+/// breaks off before its end if its bytes no longer match).
 #[utoipa::path(operation_id = "files_get", get, path = "/api/v1/files/{id}", params(("id" = String, Path, description = "the file's SHA-256")),
     responses((status = 200, description = "the file's bytes"), (status = 404, body = ErrorBody)))]
 pub async fn download(
@@ -180,17 +211,25 @@ pub async fn download(
     Authed(actor): Authed,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let sha256 = id;
-    let (row, bytes) = state.app.file(&actor, &sha256).await?;
+    let (row, bytes) = state.app.file_stream(&actor, &id).await?;
     Ok(file_response(&row, bytes))
 }
 
 /// The bytes with their type; immutable (the address is the content) but private to the
 /// signed-in officer.
-pub fn file_response(row: &BlobRow, bytes: Vec<u8>) -> Response {
+pub fn file_response(row: &BlobRow, bytes: qltt_app::files::FileBytes) -> Response {
+    use qltt_app::files::FileBytes;
+    let (body, len) = match bytes {
+        FileBytes::Whole(b) => {
+            let len = b.len() as u64;
+            (axum::body::Body::from(b), len)
+        }
+        FileBytes::Stream { size, stream } => (axum::body::Body::from_stream(stream), size),
+    };
     (
         [
             (header::CONTENT_TYPE, row.content_type.clone()),
+            (header::CONTENT_LENGTH, len.to_string()),
             (
                 header::CACHE_CONTROL,
                 "private, max-age=31536000, immutable".to_string(),
@@ -201,7 +240,7 @@ pub fn file_response(row: &BlobRow, bytes: Vec<u8>) -> Response {
                 "nosniff".to_string(),
             ),
         ],
-        bytes,
+        body,
     )
         .into_response()
 }

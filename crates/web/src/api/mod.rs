@@ -213,7 +213,7 @@ pub fn v1_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/stock-counts/{id}/explain" => post(stock_counts::explain),
         "/warehouses" => get(exhibits::warehouses).post(exhibits::create_warehouse),
         "/warehouses/{id}/cameras" => get(exhibits::cameras).post(exhibits::register_camera),
-        "/files" => post(exhibits::upload).layer(axum::extract::DefaultBodyLimit::max( crate::MAX_IMPORT_BODY as usize, )),
+        "/files" => post(exhibits::upload).layer(axum::extract::DefaultBodyLimit::disable()),
         "/files/{id}" => get(exhibits::download),
         "/office-documents" => get(office::list).post(office::create),
         "/office-documents/{id}" => get(office::get_one),

@@ -425,7 +425,7 @@ pub async fn file(
     PageActor(actor): PageActor,
     Path(sha256): Path<String>,
 ) -> Response {
-    match state.app.file(&actor, &sha256).await {
+    match state.app.file_stream(&actor, &sha256).await {
         Ok((row, bytes)) => crate::api::exhibits::file_response(&row, bytes),
         Err(e) => error_page(Layout::for_actor(&state.app, &actor, TITLE, HREF).await, &e),
     }
