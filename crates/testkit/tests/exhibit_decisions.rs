@@ -182,6 +182,122 @@ on_both!(
     the_decision_confiscates_what_it_names
 );
 
+/// A decision may take part of a lot: the part is split off as its own lot awaiting disposal,
+/// with its share of the value, and the rest stays held and waits to be returned.
+async fn the_decision_confiscates_part_of_a_lot(t: TestApp) {
+    let ksv = t.login("qn.ksv1").await;
+    let leader = t.login("qn.doitruong1").await;
+    let case = case_with_violation(&t, &ksv, "Bày bán mỹ phẩm không rõ nguồn gốc").await;
+    let cream = lot(&t, &ksv, &case, "Kem dưỡng da", 120, 36_000_000).await;
+    let cream_id = cream["id"].as_str().unwrap().to_string();
+    let decide = |lots: Value| {
+        json!({"issued_on": "2026-03-05", "fines": [{"violation_type_id": "D98-15-1-e", "amount": 15000000}],
+               "additional_penalties": ["Tịch thu tang vật vi phạm"], "confiscated_exhibits": lots})
+    };
+    let act = format!("/api/v1/cases/{case}/actions/issue_sanction");
+    // More than the lot holds; two quantities for one lot; a bad quantity: refused, nothing moves.
+    for (lots, want) in [
+        (
+            json!([{"id": cream_id, "quantity": "130"}]),
+            (422, "case.exhibit_not_confiscable"),
+        ),
+        (
+            json!([cream_id, {"id": cream_id, "quantity": 5}]),
+            (400, "case.duplicate_exhibit"),
+        ),
+        (
+            json!([{"id": cream_id, "quantity": "-2"}]),
+            (400, "exhibit.invalid_quantity"),
+        ),
+    ] {
+        let (s, b) = t.post(&leader, &act, decide(lots.clone())).await;
+        assert_eq!((s, code(&b)), want, "{lots}: {b}");
+    }
+    let (_, c) = t.get(&ksv, &format!("/api/v1/exhibits/{cream_id}")).await;
+    assert_eq!(
+        (c["status"].as_str(), c["quantity"].as_str()),
+        (Some("seized"), Some("120"))
+    );
+
+    let (s, d) = t
+        .post(
+            &leader,
+            &act,
+            decide(json!([{"id": cream_id, "quantity": "80"}])),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
+    let decision = d["produced"][0]["id"].as_str().unwrap().to_string();
+
+    // The lot keeps 40 boxes and a third of the value, still seized…
+    let (_, rest) = t.get(&ksv, &format!("/api/v1/exhibits/{cream_id}")).await;
+    assert_eq!(rest["status"], "seized", "{rest}");
+    assert_eq!(rest["quantity"], "40");
+    assert_eq!(rest["estimated_value"], 12_000_000);
+    // …and the 80 confiscated boxes are a new lot, split from it, awaiting disposal.
+    let (_, all) = t.get(&ksv, "/api/v1/exhibits").await;
+    let part = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["parent_id"] == cream_id.as_str())
+        .unwrap_or_else(|| panic!("no lot split from the cream: {all}"))
+        .clone();
+    assert_eq!(part["status"], "awaiting_disposal", "{part}");
+    assert_eq!(part["quantity"], "80");
+    assert_eq!(part["estimated_value"], 24_000_000);
+    let part_id = part["id"].as_str().unwrap();
+    // Both chains are intact; the part's starts from the event that split it off and names the
+    // decision.
+    for id in [cream_id.as_str(), part_id] {
+        let (_, custody) = t.get(&ksv, &format!("/api/v1/exhibits/{id}/custody")).await;
+        assert_eq!(custody["chain_intact"], true, "{id}: {custody}");
+    }
+    let (_, custody) = t
+        .get(&ksv, &format!("/api/v1/exhibits/{part_id}/custody"))
+        .await;
+    let last = custody["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "confiscate");
+    assert_eq!(last["details_json"]["split_from"], cream_id.as_str());
+    assert_eq!(last["details_json"]["decision"]["id"], decision.as_str());
+    // The remaining 40 boxes wait to be returned; the confiscated part does not.
+    let (_, back) = t.get(&ksv, "/api/v1/exhibits?to_return=true").await;
+    let ids: Vec<&str> = back
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&cream_id.as_str()), "{back}");
+    assert!(!ids.contains(&part_id), "{back}");
+    // The decision says how much of how much it takes.
+    let pdf = t
+        .http
+        .get(t.url(&format!("/api/v1/documents/{decision}/pdf")))
+        .bearer_auth(&ksv)
+        .send()
+        .await
+        .unwrap();
+    let text = pdftotext(&pdf.bytes().await.unwrap())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("80 hộp (trong tổng số 120 hộp)"),
+        "partial quantity missing: {text}"
+    );
+    assert!(text.contains("24.000.000 đồng"), "{text}");
+}
+on_both!(
+    sanction_decision_confiscates_part_of_a_lot,
+    the_decision_confiscates_part_of_a_lot
+);
+
 const BOUNDARY: &str = "----qltt-test-boundary-lot-photo-91";
 
 /// The smallest valid PNG (1×1).

@@ -257,10 +257,44 @@ pub struct IssueSanctionInput {
     pub extension_approval_no: Option<String>,
     #[serde(default)]
     pub delegation_no: Option<String>,
-    /// Ids of the case's exhibit lots the decision confiscates (LHAV Art. 26): they move to
-    /// "awaiting disposal" with the decision. Lots not named are to be returned (Art. 126).
+    /// The case's exhibit lots the decision confiscates (LHAV Art. 26): a lot's id for the
+    /// whole lot, or `{"id", "quantity"}` for part of it (the part is split off as its own lot).
+    /// They move to "awaiting disposal" with the decision; what is not named is to be returned
+    /// (Art. 126).
     #[serde(default)]
-    pub confiscated_exhibits: Vec<String>,
+    pub confiscated_exhibits: Vec<LotPick>,
+}
+
+/// A lot a decision confiscates: its id (the whole lot), or its id and the quantity taken.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum LotPick {
+    Whole(String),
+    Part(LotPart),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LotPart {
+    pub id: String,
+    /// "80", "12,5" or a number, in the lot's unit of measure.
+    #[schema(value_type = Object)]
+    pub quantity: serde_json::Value,
+}
+
+impl LotPick {
+    pub fn id(&self) -> &str {
+        match self {
+            LotPick::Whole(id) => id,
+            LotPick::Part(p) => &p.id,
+        }
+    }
+}
+
+impl From<String> for LotPick {
+    fn from(id: String) -> Self {
+        LotPick::Whole(id)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -271,9 +305,10 @@ pub struct NoSanctionInput {
     pub reason: String,
     #[serde(default)]
     pub confiscation: Vec<String>,
-    /// Ids of the case's exhibit lots confiscated although no sanction is imposed (LHAV Art. 65).
+    /// The case's exhibit lots confiscated although no sanction is imposed (LHAV Art. 65), as
+    /// for a sanction decision (whole lots by id, or `{"id", "quantity"}`).
     #[serde(default)]
-    pub confiscated_exhibits: Vec<String>,
+    pub confiscated_exhibits: Vec<LotPick>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]

@@ -6,17 +6,36 @@
 
 use qltt_domain::exhibit::{self, ExhibitStatus, Lot, Move, MoveKind, Quantity};
 use qltt_store::WriteTx;
-use qltt_store::exhibits::{self as store, ExhibitRow, LotUpdate, NewCustodyEvent};
+use qltt_store::exhibits::{self as store, ExhibitRow};
 use serde_json::{Value, json};
 
+use super::moves::MoveWrite;
+use crate::cases::input::LotPick;
 use crate::{Actor, App, AppError, AppResult, ErrorKind};
+
+/// A lot a decision confiscates, and how much of it.
+#[derive(Debug, Clone)]
+pub(crate) struct ConfiscatedLot {
+    pub row: ExhibitRow,
+    /// The whole lot's quantity, or the part taken (then split off as its own lot).
+    pub quantity: Quantity,
+    /// The value of what is taken: the lot's, or its share pro rata in whole đồng (as a split
+    /// move computes it, so the books and the competence check agree).
+    pub value: i64,
+}
+
+impl ConfiscatedLot {
+    fn whole(&self) -> bool {
+        self.quantity.milli() == self.row.quantity_milli
+    }
+}
 
 /// The lots a decision confiscates, read and checked in the decision's transaction.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Confiscation {
-    pub lots: Vec<ExhibitRow>,
-    /// Their estimated value together (VND): the signer's confiscation competence is weighed
-    /// against it (LHAV Art. 45, Decree 189/2025 Art. 12).
+    pub lots: Vec<ConfiscatedLot>,
+    /// The estimated value of what is taken (VND): the signer's confiscation competence is
+    /// weighed against it (LHAV Art. 45, Decree 189/2025 Art. 12).
     pub value: i64,
 }
 
@@ -26,12 +45,14 @@ impl Confiscation {
         let mut out = Vec::with_capacity(self.lots.len());
         for l in &self.lots {
             out.push(json!({
-                "id": l.id,
-                "lot_no": l.lot_no,
-                "description": l.description,
-                "quantity": Quantity::from_milli(l.quantity_milli)?.to_string(),
-                "unit_of_measure": l.unit_of_measure,
-                "estimated_value": l.estimated_value,
+                "id": l.row.id,
+                "lot_no": l.row.lot_no,
+                "description": l.row.description,
+                "quantity": l.quantity.to_string(),
+                "lot_quantity": Quantity::from_milli(l.row.quantity_milli)?.to_string(),
+                "part": !l.whole(),
+                "unit_of_measure": l.row.unit_of_measure,
+                "estimated_value": l.value,
             }));
         }
         Ok(Value::Array(out))
@@ -44,20 +65,29 @@ fn not_confiscable(message: String) -> AppError {
 
 impl App {
     /// Reads the lots named by a decision: each of this case, named once, still held (seized,
-    /// in custody or out for examination). A lot of another case, or one already returned,
-    /// confiscated or disposed of, is refused with its lot number.
+    /// in custody or out for examination), and, when a quantity is given, no more than the lot
+    /// holds. A lot of another case, or one already returned, confiscated or disposed of, is
+    /// refused with its lot number.
     pub(crate) async fn lots_to_confiscate(
         &self,
         tx: &mut WriteTx,
         case_id: &str,
-        ids: &[String],
+        picks: &[LotPick],
     ) -> AppResult<Confiscation> {
-        crate::cases::input::capped("confiscated_exhibits", ids)?;
+        crate::cases::input::capped("confiscated_exhibits", picks)?;
         let mut c = Confiscation::default();
-        for id in ids {
-            let id = id.trim();
-            if c.lots.iter().any(|l| l.id == id) {
-                continue;
+        for pick in picks {
+            let id = pick.id().trim();
+            if let Some(seen) = c.lots.iter().find(|l| l.row.id == id) {
+                // The same whole lot ticked twice is the same decision; two quantities for one
+                // lot are a contradiction the signer must resolve.
+                if seen.whole() && matches!(pick, LotPick::Whole(_)) {
+                    continue;
+                }
+                return Err(AppError::bad_input(
+                    "case.duplicate_exhibit",
+                    format!("Lô tang vật {id:?} được ghi hai lần."),
+                ));
             }
             let row = store::get_in(tx.conn(), id)
                 .await?
@@ -79,14 +109,37 @@ impl App {
                     status.label()
                 )));
             }
-            c.value = c.value.saturating_add(row.estimated_value);
-            c.lots.push(row);
+            let held = Quantity::from_milli(row.quantity_milli)?;
+            let quantity = match pick {
+                LotPick::Whole(_) => held,
+                LotPick::Part(p) => super::record::quantity_of(&p.quantity)?,
+            };
+            if quantity.milli() > held.milli() {
+                return Err(not_confiscable(format!(
+                    "Lô {} chỉ còn {held} {}: không thể tịch thu {quantity}.",
+                    row.lot_no, row.unit_of_measure
+                )));
+            }
+            let value = if quantity.milli() == held.milli() {
+                row.estimated_value
+            } else {
+                ((row.estimated_value as i128 * quantity.milli() as i128)
+                    / row.quantity_milli.max(1) as i128) as i64
+            };
+            c.value = c.value.saturating_add(value);
+            c.lots.push(ConfiscatedLot {
+                row,
+                quantity,
+                value,
+            });
         }
         Ok(c)
     }
 
-    /// Moves each confiscated lot to "awaiting disposal": the goods stay on their shelf, their
-    /// owner changes. `decision` is the numbered document ("12/QĐ-XPHC") and its id.
+    /// Moves what a decision confiscates to "awaiting disposal": the goods stay on their shelf,
+    /// their owner changes; part of a lot is split off as its own lot, and the rest stays held
+    /// (to be returned unless another decision takes it). `decision` is the numbered document
+    /// ("12/QĐ-XPHC") and its id.
     pub(crate) async fn confiscate_by_decision(
         &self,
         tx: &mut WriteTx,
@@ -97,79 +150,49 @@ impl App {
         unit_name: &str,
     ) -> AppResult<()> {
         let (document_id, number) = decision;
-        let occurred = qltt_store::ts(self.now());
-        for row in &c.lots {
+        let occurred_at = self.now();
+        for l in &c.lots {
+            let row = &l.row;
             let lot = Lot {
                 status: ExhibitStatus::parse(&row.status)?,
                 quantity: Quantity::from_milli(row.quantity_milli)?,
                 location: super::moves::location_of(row),
             };
-            // The same state machine as a move from the page: a decision cannot confiscate what
-            // the ledger would not let go.
+            // The same state machine and the same ledger writes as a move from the page: a
+            // decision cannot confiscate what the ledger would not let go.
             let outcome = exhibit::apply(
                 &lot,
                 &Move {
                     kind: MoveKind::Confiscate,
-                    quantity: lot.quantity,
+                    quantity: l.quantity,
                     to: None,
                     council: vec![],
                     minutes_sha256: None,
                     counterparty: None,
                 },
             )?;
+            let moved_to = outcome
+                .split
+                .as_ref()
+                .map_or(&outcome.lot.location, |p| &p.location);
             let details = json!({
                 "decision": {"id": document_id, "number": number},
                 "from": lot.location,
-                "to": outcome.lot.location,
+                "to": moved_to,
             });
-            let event = store::append_event(
-                tx,
-                &NewCustodyEvent {
-                    exhibit_id: &row.id,
-                    kind: MoveKind::Confiscate.as_str(),
-                    quantity_milli: row.quantity_milli,
-                    occurred_at: &occurred,
-                    handed_over_by: offender,
-                    received_by: unit_name,
-                    details: &details,
-                    recorded_by: &actor.id,
-                    follows: None,
-                },
-            )
-            .await?;
-            let loc = outcome.lot.location.as_ref();
-            let updated = store::update(
-                tx,
-                &row.id,
-                row.version,
-                &LotUpdate {
-                    status: outcome.lot.status.as_str(),
-                    quantity_milli: row.quantity_milli,
-                    estimated_value: row.estimated_value,
-                    warehouse_id: loc.map(|l| l.warehouse_id.as_str()),
-                    zone: loc.and_then(|l| l.zone.as_deref()),
-                    shelf: loc.and_then(|l| l.shelf.as_deref()),
-                },
-            )
-            .await?;
-            if !updated {
-                return Err(super::moves::conflict());
-            }
-            crate::record(
+            self.write_move(
                 tx,
                 actor,
-                crate::Change {
-                    action: "exhibit.move",
-                    entity_type: "exhibit",
-                    entity_id: &row.id,
-                    unit_id: &row.unit_id,
-                    topic: "exhibit.changed",
-                    details: json!({
-                        "kind": MoveKind::Confiscate.as_str(),
-                        "quantity_milli": row.quantity_milli,
-                        "decision": number,
-                        "custody_hash": event.hash,
-                    }),
+                &MoveWrite {
+                    row,
+                    kind: MoveKind::Confiscate,
+                    quantity: l.quantity,
+                    outcome: &outcome,
+                    details,
+                    handed_over_by: offender,
+                    received_by: unit_name,
+                    occurred_at,
+                    audit: json!({"decision": number}),
                 },
             )
             .await?;

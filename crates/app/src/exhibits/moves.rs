@@ -268,134 +268,23 @@ impl App {
             "minutes_sha256": minutes,
             "counterparty": counterparty,
         });
-        let occurred = qltt_store::ts(occurred_at);
-        // Value moves with the quantity, pro rata, in whole đồng (the remainder stays on the lot
-        // that stays, so the total never changes).
-        let moved_value = if outcome.split.is_some() {
-            ((row.estimated_value as i128 * quantity.milli() as i128)
-                / row.quantity_milli.max(1) as i128) as i64
-        } else {
-            row.estimated_value
-        };
-        let (stays, moved_id) = match &outcome.split {
-            None => (&outcome.lot, row.id.clone()),
-            Some(part) => {
-                let year = chrono::Datelike::year(&occurred_at);
-                let unit = qltt_store::units::get_in(tx.conn(), &row.unit_id)
-                    .await?
-                    .ok_or_else(|| AppError::internal("unit missing"))?;
-                let seq = qltt_store::documents::next_seq(&mut tx, &unit.id, "TV", year).await?;
-                let lot_no = format!("{}-TV-{year}-{seq:05}", unit.code);
-                let child = store::insert(
-                    &mut tx,
-                    &NewExhibit {
-                        case_id: &row.case_id,
-                        unit_id: &row.unit_id,
-                        lot_no: &lot_no,
-                        parent_id: Some(&row.id),
-                        kind: &row.kind,
-                        category: &row.category,
-                        description: &row.description,
-                        brand: row.brand.as_deref(),
-                        unit_of_measure: &row.unit_of_measure,
-                        quantity_milli: part.quantity.milli(),
-                        estimated_value: moved_value,
-                        seal_numbers: &row.seal_numbers,
-                        photos: &row.photos,
-                        status: part.status.as_str(),
-                        warehouse_id: part.location.as_ref().map(|l| l.warehouse_id.as_str()),
-                        zone: part.location.as_ref().and_then(|l| l.zone.as_deref()),
-                        shelf: part.location.as_ref().and_then(|l| l.shelf.as_deref()),
-                        seizure_document_id: row.seizure_document_id.as_deref(),
-                        seized_on: &row.seized_on,
-                        seizure_due: &row.seizure_due,
-                        created_by: &actor.id,
-                    },
-                )
-                .await?;
-                (&outcome.lot, child)
-            }
-        };
-        // The event on the lot the move was made on (for a split: "this much left for lot X").
-        let mut parent_details = details.clone();
-        if outcome.split.is_some() {
-            parent_details["split_into"] = json!(moved_id);
-        }
-        let event = store::append_event(
-            &mut tx,
-            &NewCustodyEvent {
-                exhibit_id: &row.id,
-                kind: kind.as_str(),
-                quantity_milli: quantity.milli(),
-                occurred_at: &occurred,
-                handed_over_by: &handed_over_by,
-                received_by: &received_by,
-                details: &parent_details,
-                recorded_by: &actor.id,
-                follows: None,
-            },
-        )
-        .await?;
-        let updated = store::update(
-            &mut tx,
-            &row.id,
-            row.version,
-            &LotUpdate {
-                status: stays.status.as_str(),
-                quantity_milli: stays.quantity.milli(),
-                estimated_value: row.estimated_value
-                    - if outcome.split.is_some() {
-                        moved_value
-                    } else {
-                        0
-                    },
-                warehouse_id: stays.location.as_ref().map(|l| l.warehouse_id.as_str()),
-                zone: stays.location.as_ref().and_then(|l| l.zone.as_deref()),
-                shelf: stays.location.as_ref().and_then(|l| l.shelf.as_deref()),
-            },
-        )
-        .await?;
-        if !updated {
-            return Err(conflict());
-        }
-        if outcome.split.is_some() {
-            // The split-off lot's chain starts from the parent's event that split it.
-            let mut child_details = details.clone();
-            child_details["split_from"] = json!(row.id);
-            store::append_event(
+        let (moved_id, _) = self
+            .write_move(
                 &mut tx,
-                &NewCustodyEvent {
-                    exhibit_id: &moved_id,
-                    kind: kind.as_str(),
-                    quantity_milli: quantity.milli(),
-                    occurred_at: &occurred,
+                actor,
+                &MoveWrite {
+                    row: &row,
+                    kind,
+                    quantity,
+                    outcome: &outcome,
+                    details,
                     handed_over_by: &handed_over_by,
                     received_by: &received_by,
-                    details: &child_details,
-                    recorded_by: &actor.id,
-                    follows: Some(&event.hash),
+                    occurred_at,
+                    audit: json!({}),
                 },
             )
             .await?;
-        }
-        crate::record(
-            &mut tx,
-            actor,
-            crate::Change {
-                action: "exhibit.move",
-                entity_type: "exhibit",
-                entity_id: &row.id,
-                unit_id: &row.unit_id,
-                topic: "exhibit.changed",
-                details: json!({
-                    "kind": kind.as_str(),
-                    "quantity_milli": quantity.milli(),
-                    "split_into": outcome.split.as_ref().map(|_| moved_id.clone()),
-                    "custody_hash": event.hash,
-                }),
-            },
-        )
-        .await?;
         tx.commit().await?;
         // The answer is the lot that moved (the new one after a split).
         let moved = store::get(self.db.pool(), &moved_id)
@@ -495,4 +384,178 @@ pub(super) fn conflict() -> AppError {
         "exhibit.version_conflict",
         "Lô tang vật vừa được người khác cập nhật; hãy tải lại.",
     )
+}
+
+/// A move checked by the domain, ready to be written.
+pub(super) struct MoveWrite<'a> {
+    pub row: &'a store::ExhibitRow,
+    pub kind: MoveKind,
+    pub quantity: Quantity,
+    pub outcome: &'a exhibit::Outcome,
+    /// The custody event's details (places, photos, cameras, decision…).
+    pub details: serde_json::Value,
+    pub handed_over_by: &'a str,
+    pub received_by: &'a str,
+    pub occurred_at: DateTime<Utc>,
+    /// More fields for the audit event (e.g. the decision that confiscated).
+    pub audit: serde_json::Value,
+}
+
+impl App {
+    /// Writes a move in the caller's transaction: the lot's new state (and, when only part
+    /// moved, the split-off lot with its share of the value), the event on each lot's chain and
+    /// the audit event. Returns the id of the lot that moved and the hash of the lot's event.
+    pub(super) async fn write_move(
+        &self,
+        tx: &mut qltt_store::WriteTx,
+        actor: &Actor,
+        m: &MoveWrite<'_>,
+    ) -> AppResult<(String, String)> {
+        let MoveWrite {
+            row,
+            kind,
+            quantity,
+            outcome,
+            handed_over_by,
+            received_by,
+            occurred_at,
+            ..
+        } = *m;
+        let details = &m.details;
+        let occurred = qltt_store::ts(occurred_at);
+        // Value moves with the quantity, pro rata, in whole đồng (the remainder stays on the lot
+        // that stays, so the total never changes).
+        let moved_value = if outcome.split.is_some() {
+            ((row.estimated_value as i128 * quantity.milli() as i128)
+                / row.quantity_milli.max(1) as i128) as i64
+        } else {
+            row.estimated_value
+        };
+        let (stays, moved_id) = match &outcome.split {
+            None => (&outcome.lot, row.id.clone()),
+            Some(part) => {
+                let year = chrono::Datelike::year(&occurred_at);
+                let unit = qltt_store::units::get_in(tx.conn(), &row.unit_id)
+                    .await?
+                    .ok_or_else(|| AppError::internal("unit missing"))?;
+                let seq = qltt_store::documents::next_seq(tx, &unit.id, "TV", year).await?;
+                let lot_no = format!("{}-TV-{year}-{seq:05}", unit.code);
+                let child = store::insert(
+                    tx,
+                    &NewExhibit {
+                        case_id: &row.case_id,
+                        unit_id: &row.unit_id,
+                        lot_no: &lot_no,
+                        parent_id: Some(&row.id),
+                        kind: &row.kind,
+                        category: &row.category,
+                        description: &row.description,
+                        brand: row.brand.as_deref(),
+                        unit_of_measure: &row.unit_of_measure,
+                        quantity_milli: part.quantity.milli(),
+                        estimated_value: moved_value,
+                        seal_numbers: &row.seal_numbers,
+                        photos: &row.photos,
+                        status: part.status.as_str(),
+                        warehouse_id: part.location.as_ref().map(|l| l.warehouse_id.as_str()),
+                        zone: part.location.as_ref().and_then(|l| l.zone.as_deref()),
+                        shelf: part.location.as_ref().and_then(|l| l.shelf.as_deref()),
+                        seizure_document_id: row.seizure_document_id.as_deref(),
+                        seized_on: &row.seized_on,
+                        seizure_due: &row.seizure_due,
+                        created_by: &actor.id,
+                    },
+                )
+                .await?;
+                (&outcome.lot, child)
+            }
+        };
+        // The event on the lot the move was made on (for a split: "this much left for lot X").
+        let mut parent_details = details.clone();
+        if outcome.split.is_some() {
+            parent_details["split_into"] = json!(moved_id);
+        }
+        let event = store::append_event(
+            tx,
+            &NewCustodyEvent {
+                exhibit_id: &row.id,
+                kind: kind.as_str(),
+                quantity_milli: quantity.milli(),
+                occurred_at: &occurred,
+                handed_over_by,
+                received_by,
+                details: &parent_details,
+                recorded_by: &actor.id,
+                follows: None,
+            },
+        )
+        .await?;
+        let updated = store::update(
+            tx,
+            &row.id,
+            row.version,
+            &LotUpdate {
+                status: stays.status.as_str(),
+                quantity_milli: stays.quantity.milli(),
+                estimated_value: row.estimated_value
+                    - if outcome.split.is_some() {
+                        moved_value
+                    } else {
+                        0
+                    },
+                warehouse_id: stays.location.as_ref().map(|l| l.warehouse_id.as_str()),
+                zone: stays.location.as_ref().and_then(|l| l.zone.as_deref()),
+                shelf: stays.location.as_ref().and_then(|l| l.shelf.as_deref()),
+            },
+        )
+        .await?;
+        if !updated {
+            return Err(conflict());
+        }
+        if outcome.split.is_some() {
+            // The split-off lot's chain starts from the parent's event that split it.
+            let mut child_details = details.clone();
+            child_details["split_from"] = json!(row.id);
+            store::append_event(
+                tx,
+                &NewCustodyEvent {
+                    exhibit_id: &moved_id,
+                    kind: kind.as_str(),
+                    quantity_milli: quantity.milli(),
+                    occurred_at: &occurred,
+                    handed_over_by,
+                    received_by,
+                    details: &child_details,
+                    recorded_by: &actor.id,
+                    follows: Some(&event.hash),
+                },
+            )
+            .await?;
+        }
+        crate::record(
+            tx,
+            actor,
+            crate::Change {
+                action: "exhibit.move",
+                entity_type: "exhibit",
+                entity_id: &row.id,
+                unit_id: &row.unit_id,
+                topic: "exhibit.changed",
+                details: {
+                    let mut d = json!({
+                        "kind": kind.as_str(),
+                        "quantity_milli": quantity.milli(),
+                        "split_into": outcome.split.as_ref().map(|_| moved_id.clone()),
+                        "custody_hash": event.hash,
+                    });
+                    if let (Some(d), Some(extra)) = (d.as_object_mut(), m.audit.as_object()) {
+                        d.extend(extra.clone());
+                    }
+                    d
+                },
+            },
+        )
+        .await?;
+        Ok((moved_id, event.hash))
+    }
 }

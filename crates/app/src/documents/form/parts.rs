@@ -171,8 +171,18 @@ pub(super) fn confiscated_lots(v: Option<&Value>) -> Option<Section> {
                 .get("estimated_value")
                 .and_then(Value::as_i64)
                 .unwrap_or(0);
+            // Part of a lot: the decision says how much of how much it takes.
+            let of = if l.get("part").and_then(Value::as_bool) == Some(true) {
+                format!(
+                    " (trong tổng số {} {})",
+                    s("lot_quantity"),
+                    s("unit_of_measure")
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "Lô {}: {} — {} {}, trị giá {}",
+                "Lô {}: {} — {} {}{of}, trị giá {}",
                 s("lot_no"),
                 s("description"),
                 s("quantity"),
