@@ -20,6 +20,14 @@
   function valueOf(el) {
     var kind = el.dataset.kind;
     if (kind === "bool") return el.checked;
+    // Lots a decision confiscates: a ticked lot with no quantity is the whole lot, with a
+    // quantity {id, quantity} (the part is split off as its own lot).
+    if (kind === "lots") return Array.prototype.map.call(el.querySelectorAll(".lot-pick"), function (row) {
+      var box = row.querySelector("input[type=checkbox]");
+      if (!box.checked) return null;
+      var q = row.querySelector(".lot-qty").value.trim();
+      return q ? { id: box.value, quantity: q } : box.value;
+    }).filter(function (x) { return x !== null; });
     if (kind === "officers" || kind === "checks") return Array.prototype.map.call(el.querySelectorAll("input:checked"), function (c) { return c.value; });
     if (kind === "location") return el.dataset.value ? JSON.parse(el.dataset.value) : null;
     if (kind === "signature") return el.dataset.value || null;

@@ -9,9 +9,9 @@ use qltt_domain::case::Action;
 pub struct Field {
     pub key: &'static str,
     pub label: &'static str,
-    /// text | textarea | date | datetime | money | bool | select | lines | officers | checks |
+    /// text | textarea | date | datetime | money | bool | select | lines | officers | checks | lots |
     /// group | signature | location | fines (`officers` and `checks` are lists of checkboxes whose
-    /// ticked values make an array)
+    /// ticked values make an array; `lots` adds a quantity per lot for a partial confiscation)
     pub kind: &'static str,
     pub required: bool,
     pub hint: &'static str,
@@ -115,10 +115,10 @@ pub fn fields(
             f(
                 "confiscated_exhibits",
                 "Tịch thu lô tang vật, phương tiện",
-                "checks",
+                "lots",
                 false,
             ),
-            "Lô được đánh dấu chuyển sang \"chờ xử lý\" cùng quyết định; lô không đánh dấu sẽ phải trả lại.",
+            "Lô được đánh dấu chuyển sang \"chờ xử lý\" cùng quyết định; ghi số lượng nếu chỉ tịch thu một phần (phần đó tách thành lô riêng). Phần không tịch thu sẽ phải trả lại.",
         );
         pick.options = lots.to_vec();
         out.push(pick);
