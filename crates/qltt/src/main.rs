@@ -8,6 +8,7 @@ mod cli;
 mod demo_cmd;
 mod reports_cmd;
 mod search_cmd;
+mod text_cmd;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -202,6 +203,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(cmd) => {
             let app = open_app(&cli).await?;
             search_cmd::run(app, &cli.global.data_dir, cmd).await
+        }
+        Command::Text(cmd) => {
+            let app = open_app(&cli).await?;
+            text_cmd::run(app, cmd).await
         }
     }
 }
