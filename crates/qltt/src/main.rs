@@ -287,9 +287,7 @@ async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
         .app
         .spawn_search_job(std::time::Duration::from_secs(5));
     // The text of attached PDFs and scans (pdftotext, tesseract OCR), one file at a time.
-    let _text_job = state
-        .app
-        .spawn_text_job(std::time::Duration::from_secs(5));
+    let _text_job = state.app.spawn_text_job(std::time::Duration::from_secs(5));
     // The report roll-ups likewise, with the nightly reconciliation.
     let _reports_job = state
         .app

@@ -77,10 +77,7 @@ pub async fn get_in(
 }
 
 /// The rows of these files (those that have one), in no particular order.
-pub async fn of_files(
-    pool: &AnyPool,
-    shas: &[String],
-) -> Result<Vec<DocumentTextRow>, StoreError> {
+pub async fn of_files(pool: &AnyPool, shas: &[String]) -> Result<Vec<DocumentTextRow>, StoreError> {
     if shas.is_empty() {
         return Ok(Vec::new());
     }

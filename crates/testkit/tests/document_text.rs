@@ -241,7 +241,10 @@ async fn search_ids(t: &TestApp, token: &str, q: &str) -> Vec<String> {
     let (s, b) = t
         .get(
             token,
-            &format!("/api/v1/search?kind=office_document&q={}", q.replace(' ', "+")),
+            &format!(
+                "/api/v1/search?kind=office_document&q={}",
+                q.replace(' ', "+")
+            ),
         )
         .await;
     assert_eq!(s, 200, "{b}");
@@ -267,24 +270,27 @@ fn recall(text: &str) -> f64 {
 /// (1) A text-layer PDF rendered by crates/docs: read with pdftotext, exact Vietnamese words.
 async fn text_layer_pdf_gives_its_exact_words(t: TestApp) {
     let clerk = t.login("qn.vanthu").await;
-    let ksv = t.login("qn.ksv1").await;
+    let reader = t.login("qn.chicuctruong").await;
     let pdf = render_pdf(&letter()).unwrap();
     let sha = upload(&t, &clerk, &pdf).await;
     let id = register(&t, &clerk, "45/QLTT-NV", &[&sha]).await;
     // Queued with the registration, in its transaction.
     let (s, view) = t
-        .get(&ksv, &format!("/api/v1/office-documents/{id}"))
+        .get(&reader, &format!("/api/v1/office-documents/{id}"))
         .await;
     assert_eq!(s, 200);
     assert_eq!(view["attachment_texts"][0]["state"], "queued", "{view}");
-    assert!(search_ids(&t, &ksv, "nhap lau").await.is_empty());
+    assert!(search_ids(&t, &reader, "nhap lau").await.is_empty());
 
     assert_eq!(t.app.text_catch_up().await.unwrap(), 1);
-    let b = text_of(&t, &ksv, &id).await;
+    let b = text_of(&t, &reader, &id).await;
     let f = &b["files"][0];
     assert_eq!(f["state"], "done", "{b}");
     assert_eq!(f["method"], "text_layer");
-    assert_eq!((f["pages_done"].as_i64(), f["pages_total"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (f["pages_done"].as_i64(), f["pages_total"].as_i64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(b["pending"], false);
     let flat = squash(b["text"].as_str().unwrap());
     for p in PARAGRAPHS {
@@ -294,22 +300,28 @@ async fn text_layer_pdf_gives_its_exact_words(t: TestApp) {
     assert!(!f["excerpt"].as_str().unwrap().is_empty());
     // Found by words of its file typed without diacritics, by an officer of the province.
     t.app.search_catch_up().await.unwrap();
-    assert_eq!(search_ids(&t, &ksv, "nhap lau").await, vec![id.clone()]);
-    assert_eq!(search_ids(&t, &ksv, "do choi tre em").await, vec![id.clone()]);
+    assert_eq!(search_ids(&t, &reader, "nhap lau").await, vec![id.clone()]);
+    assert_eq!(
+        search_ids(&t, &reader, "do choi tre em").await,
+        vec![id.clone()]
+    );
     // The same file attached to a second document is not read twice.
     let again = register(&t, &clerk, "46/QLTT-NV", &[&sha]).await;
     assert_eq!(t.app.text_catch_up().await.unwrap(), 0);
-    let b2 = text_of(&t, &ksv, &again).await;
+    let b2 = text_of(&t, &reader, &again).await;
     assert_eq!(b2["files"][0]["state"], "done");
     assert_eq!(b2["text"], b["text"]);
     t.app.search_catch_up().await.unwrap();
-    let mut both = search_ids(&t, &ksv, "nhap lau").await;
+    let mut both = search_ids(&t, &reader, "nhap lau").await;
     both.sort();
     let mut want = vec![id.clone(), again];
     want.sort();
     assert_eq!(both, want);
 }
-on_both!(a_text_layer_pdf_gives_its_exact_words, text_layer_pdf_gives_its_exact_words);
+on_both!(
+    a_text_layer_pdf_gives_its_exact_words,
+    text_layer_pdf_gives_its_exact_words
+);
 
 /// (2)+(3) The test: a Vietnamese scan made here, as a PNG and as an image-only PDF, read
 /// by OCR; the document is found by words without diacritics, in its scope only.
@@ -318,8 +330,9 @@ async fn scans_are_read_by_ocr_and_found(t: TestApp) {
         return;
     }
     let clerk = t.login("qn.vanthu").await;
-    let ksv = t.login("qn.ksv1").await;
-    let bn = t.login("bn.ksv1").await;
+    let reader = t.login("qn.chicuctruong").await;
+    let bn = t.login("bn.chicuctruong").await;
+    let team = t.login("qn.ksv1").await;
     let pdf = render_pdf(&letter()).unwrap();
     let png = rasterise(&pdf, "png");
     let jpeg = rasterise(&pdf, "jpeg");
@@ -334,7 +347,7 @@ async fn scans_are_read_by_ocr_and_found(t: TestApp) {
     let photo = register(&t, &clerk, "7/SCT-QLTM", &[&png_sha]).await;
     let scanned = register(&t, &clerk, "8/SCT-QLTM", &[&pdf_sha]).await;
     t.app.search_catch_up().await.unwrap();
-    assert!(search_ids(&t, &ksv, "nhap lau").await.is_empty());
+    assert!(search_ids(&t, &reader, "nhap lau").await.is_empty());
 
     let started = Instant::now();
     assert_eq!(t.app.text_catch_up().await.unwrap(), 2);
@@ -345,42 +358,63 @@ async fn scans_are_read_by_ocr_and_found(t: TestApp) {
         elapsed / 2
     );
     for id in [&photo, &scanned] {
-        let b = text_of(&t, &ksv, id).await;
+        let b = text_of(&t, &reader, id).await;
         let f = &b["files"][0];
         assert_eq!(f["state"], "done", "{b}");
         assert_eq!(f["method"], "ocr", "{b}");
-        assert_eq!((f["pages_done"].as_i64(), f["pages_total"].as_i64()), (Some(1), Some(1)));
+        assert_eq!(
+            (f["pages_done"].as_i64(), f["pages_total"].as_i64()),
+            (Some(1), Some(1))
+        );
         let text = b["text"].as_str().unwrap();
         let r = recall(text);
         eprintln!("{id}: {:.1} % of the letter's words recognised", r * 100.0);
         assert!(r >= 0.9, "only {:.1} % of the words in\n{text}", r * 100.0);
         let lower = squash(&text.to_lowercase());
-        for key in ["quản lý thị trường", "quảng ninh", "hàng giả", "kinh doanh mỹ phẩm"] {
+        for key in [
+            "quản lý thị trường",
+            "quảng ninh",
+            "hàng giả",
+            "kinh doanh mỹ phẩm",
+        ] {
             assert!(lower.contains(key), "missing {key:?} in\n{text}");
         }
     }
     // Typed without diacritics, by an officer of the province: both found.
     t.app.search_catch_up().await.unwrap();
-    for q in ["nhap lau hang gia", "my pham thuc pham chuc nang", "quan ly thi truong"] {
-        let mut got = search_ids(&t, &ksv, q).await;
+    for q in [
+        "nhap lau hang gia",
+        "my pham thuc pham chuc nang",
+        "quan ly thi truong",
+    ] {
+        let mut got = search_ids(&t, &reader, q).await;
         got.sort();
         let mut want = vec![photo.clone(), scanned.clone()];
         want.sort();
         assert_eq!(got, want, "{q}");
     }
-    // An officer of another province finds nothing and cannot read the text.
+    // An officer of a team below the province's register finds nothing (not routed to them).
+    assert!(search_ids(&t, &team, "nhap lau hang gia").await.is_empty());
+    // The head of another province finds nothing and cannot read the text.
     assert!(search_ids(&t, &bn, "nhap lau hang gia").await.is_empty());
     let (s, b) = t
         .get(&bn, &format!("/api/v1/office-documents/{photo}/text"))
         .await;
-    assert_eq!((s, b["error"]["code"].as_str()), (404, Some("office.not_found")));
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (404, Some("office.not_found"))
+    );
     let (s, _) = t
-        .post(&bn, &format!("/api/v1/office-documents/{photo}/text/retry"), json!({}))
+        .post(
+            &bn,
+            &format!("/api/v1/office-documents/{photo}/text/retry"),
+            json!({}),
+        )
         .await;
     assert_eq!(s, 404);
     // The page shows the text in a collapsible block.
     let client = qltt_testkit::page_client();
-    t.page_login(&client, "qn.ksv1").await;
+    t.page_login(&client, "qn.chicuctruong").await;
     let html = client
         .get(t.url(&format!("/office/{scanned}")))
         .send()
@@ -393,13 +427,16 @@ async fn scans_are_read_by_ocr_and_found(t: TestApp) {
     assert!(html.contains("<details>"), "{html}");
     assert!(html.contains("nhận dạng chữ (OCR)"), "{html}");
 }
-on_both!(a_vietnamese_scan_is_read_by_ocr_and_found, scans_are_read_by_ocr_and_found);
+on_both!(
+    a_vietnamese_scan_is_read_by_ocr_and_found,
+    scans_are_read_by_ocr_and_found
+);
 
 /// (4) A job left queued or running by a process that died is taken up again; one another live
 /// process is running is left to it.
 async fn left_jobs_are_taken_up_again(t: TestApp) {
     let clerk = t.login("qn.vanthu").await;
-    let ksv = t.login("qn.ksv1").await;
+    let reader = t.login("qn.chicuctruong").await;
     let pdf = render_pdf(&letter()).unwrap();
     let sha = upload(&t, &clerk, &pdf).await;
     let id = register(&t, &clerk, "45/QLTT-NV", &[&sha]).await;
@@ -410,14 +447,14 @@ async fn left_jobs_are_taken_up_again(t: TestApp) {
     ))
     .await;
     assert_eq!(t.app.text_catch_up().await.unwrap(), 0);
-    let b = text_of(&t, &ksv, &id).await;
+    let b = text_of(&t, &reader, &id).await;
     assert_eq!(b["files"][0]["state"], "running");
     assert_eq!(b["pending"], true);
     // That process died: its heartbeat grows old. A restarted server takes the job up again.
     t.clock.advance(chrono::Duration::minutes(11));
     let restarted = (*t.app).clone();
     assert_eq!(restarted.text_catch_up().await.unwrap(), 1);
-    let b = text_of(&t, &ksv, &id).await;
+    let b = text_of(&t, &reader, &id).await;
     assert_eq!(b["files"][0]["state"], "done", "{b}");
     assert_eq!(b["files"][0]["method"], "text_layer");
     assert!(squash(b["text"].as_str().unwrap()).contains(PARAGRAPHS[2]));
@@ -430,16 +467,19 @@ async fn left_jobs_are_taken_up_again(t: TestApp) {
     assert_eq!(attempts, 2);
     // The outbox entry written with the text makes the document findable.
     restarted.search_catch_up().await.unwrap();
-    assert_eq!(search_ids(&t, &ksv, "phong nghiep vu").await, vec![id]);
+    assert_eq!(search_ids(&t, &reader, "phong nghiep vu").await, vec![id]);
 }
-on_both!(jobs_left_by_a_dead_process_are_taken_up, left_jobs_are_taken_up_again);
+on_both!(
+    jobs_left_by_a_dead_process_are_taken_up,
+    left_jobs_are_taken_up_again
+);
 
 /// Without tesseract a scan fails with `ocr.unavailable` (a text-layer PDF of the same document
 /// is still read) and a leader has it read again once tesseract is there.
 async fn missing_tesseract_fails_clearly_and_is_retried(t: TestApp) {
     let clerk = t.login("qn.vanthu").await;
-    let ksv = t.login("qn.ksv1").await;
-    let head = t.login("qn.chicuctruong").await;
+    let reader = t.login("qn.chicuctruong").await;
+    let head = reader.clone();
     let pdf = render_pdf(&letter()).unwrap();
     let png = rasterise(&pdf, "png");
     let pdf_sha = upload(&t, &clerk, &pdf).await;
@@ -448,7 +488,7 @@ async fn missing_tesseract_fails_clearly_and_is_retried(t: TestApp) {
     let mut without = (*t.app).clone();
     without.text_settings.tesseract = "qltt-test-no-tesseract".into();
     assert_eq!(without.text_catch_up().await.unwrap(), 2);
-    let b = text_of(&t, &ksv, &id).await;
+    let b = text_of(&t, &reader, &id).await;
     assert_eq!(b["files"][0]["state"], "done", "{b}");
     assert_eq!(b["files"][0]["method"], "text_layer");
     let f = &b["files"][1];
@@ -461,21 +501,27 @@ async fn missing_tesseract_fails_clearly_and_is_retried(t: TestApp) {
     );
     // The page says so.
     let (s, view) = t
-        .get(&ksv, &format!("/api/v1/office-documents/{id}"))
+        .get(&reader, &format!("/api/v1/office-documents/{id}"))
         .await;
     assert_eq!(s, 200);
     assert_eq!(view["attachment_texts"][1]["error_code"], "ocr.unavailable");
-    // An inspector may not have it read again; the head of the province may.
+    // The clerk (who sees it) may not have it read again; the head of the province may.
     let retry = format!("/api/v1/office-documents/{id}/text/retry");
-    let (s, b) = t.post(&ksv, &retry, json!({})).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (403, Some("auth.forbidden")));
+    let (s, b) = t.post(&clerk, &retry, json!({})).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (403, Some("auth.forbidden"))
+    );
     let (s, b) = t.post(&head, &retry, json!({})).await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["pending"], true);
     assert_eq!(b["files"][1]["state"], "queued");
     // Asked again while queued: nothing to do.
     let (s, b) = t.post(&head, &retry, json!({})).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (409, Some("text.in_progress")));
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (409, Some("text.in_progress"))
+    );
     // Audited.
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'office_document.text_retry'",
@@ -488,7 +534,7 @@ async fn missing_tesseract_fails_clearly_and_is_retried(t: TestApp) {
         return;
     }
     assert_eq!(t.app.text_catch_up().await.unwrap(), 2);
-    let b = text_of(&t, &ksv, &id).await;
+    let b = text_of(&t, &reader, &id).await;
     assert_eq!(b["files"][1]["state"], "done", "{b}");
     assert_eq!(b["files"][1]["method"], "ocr");
     assert!(recall(b["files"][1]["text"].as_str().unwrap()) >= 0.9);

@@ -583,8 +583,8 @@ impl App {
 
     /// Reads the next queued file, if any. Returns whether one was processed (done or failed).
     pub async fn text_job_step(&self) -> AppResult<bool> {
-        let stale_before = self.now()
-            - chrono::Duration::from_std(STALE_AFTER).map_err(AppError::internal)?;
+        let stale_before =
+            self.now() - chrono::Duration::from_std(STALE_AFTER).map_err(AppError::internal)?;
         let mut tx = self.db.begin(self.now()).await?;
         let claimed = store::claim(&mut tx, stale_before).await?;
         tx.commit_bookkeeping().await?;

@@ -162,7 +162,7 @@ pub(crate) fn office_document(
     d: &qltt_store::office::OfficeDocRow,
     texts: &[String],
 ) -> SearchDoc {
-    use qltt_domain::office::{DocType, Direction};
+    use qltt_domain::office::{Direction, DocType};
     let doc_type = DocType::parse(&d.doc_type)
         .map(|t| t.label().to_string())
         .unwrap_or_else(|_| d.doc_type.clone());
