@@ -112,7 +112,7 @@ fn jpeg_size(jpeg: &[u8]) -> (u32, u32, u8) {
         assert_eq!(jpeg[i], 0xFF, "JPEG segment");
         let marker = jpeg[i + 1];
         let len = usize::from(u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]]));
-        if matches!(marker, 0xC0 | 0xC1 | 0xC2) {
+        if (0xC0..=0xC2).contains(&marker) {
             let h = u32::from(u16::from_be_bytes([jpeg[i + 5], jpeg[i + 6]]));
             let w = u32::from(u16::from_be_bytes([jpeg[i + 7], jpeg[i + 8]]));
             return (w, h, jpeg[i + 9]);
