@@ -450,6 +450,21 @@ async fn left_jobs_are_taken_up_again(t: TestApp) {
     let b = text_of(&t, &reader, &id).await;
     assert_eq!(b["files"][0]["state"], "running");
     assert_eq!(b["pending"], true);
+    // Its progress, as the page shows it while it polls.
+    t.sql(&format!(
+        "UPDATE document_texts SET method = 'ocr', pages_done = 2, pages_total = 5 \
+         WHERE sha256 = '{sha}'"
+    ))
+    .await;
+    let client = qltt_testkit::page_client();
+    t.page_login(&client, "qn.chicuctruong").await;
+    let page = |client: reqwest::Client| {
+        let url = t.url(&format!("/office/{id}"));
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(client.clone()).await;
+    assert!(html.contains("Đang nhận dạng chữ… 2/5 trang"), "{html}");
+    assert!(html.contains(r#"hx-trigger="every 3s""#), "{html}");
     // That process died: its heartbeat grows old. A restarted server takes the job up again.
     t.clock.advance(chrono::Duration::minutes(11));
     let restarted = (*t.app).clone();
@@ -465,6 +480,10 @@ async fn left_jobs_are_taken_up_again(t: TestApp) {
             .await
             .unwrap();
     assert_eq!(attempts, 2);
+    // Read: the page stops polling and shows the text.
+    let html = page(client).await;
+    assert!(!html.contains(r#"hx-trigger="every 3s""#), "{html}");
+    assert!(html.contains("lớp chữ của PDF"), "{html}");
     // The outbox entry written with the text makes the document findable.
     restarted.search_catch_up().await.unwrap();
     assert_eq!(search_ids(&t, &reader, "phong nghiep vu").await, vec![id]);
