@@ -32,7 +32,8 @@ use super::not_found;
 use crate::{Actor, App, AppError, AppResult, ErrorKind};
 
 /// A running job whose heartbeat (refreshed after each page) is older than this was left by a
-/// process that died.
+/// process that died. Longer than one page can take alive: three programs (pdftotext, pdftoppm,
+/// tesseract) of at most [`TextSettings::page_timeout`] (3 minutes) each.
 pub const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
 
 /// Woken when a change may have queued a file (any outbox write).
