@@ -95,6 +95,10 @@ pub struct App {
     pub search: search::SearchHandle,
     /// Held by a pass of the report roll-up job or a reconciliation (see `reports::job`).
     pub(crate) report_gate: Arc<tokio::sync::Mutex<()>>,
+    /// The programs that read the text of attached files (pdftotext, tesseract).
+    pub text_settings: office::text::TextSettings,
+    /// Held while the text job reads a file: one at a time in the process.
+    pub(crate) text_gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
@@ -108,6 +112,8 @@ impl App {
             blobs: qltt_blobs::BlobStore::memory(),
             search: search::SearchHandle::in_ram(),
             report_gate: Arc::default(),
+            text_settings: office::text::TextSettings::default(),
+            text_gate: Arc::default(),
         }
     }
 

@@ -81,3 +81,63 @@ mod tests {
         );
     }
 }
+
+/// Text read out of a file (a PDF's text layer, OCR): NFC (a PDF may carry decomposed
+/// diacritics, which would neither display nor search like typed text), no page breaks or control
+/// characters, no trailing spaces, at most one blank line in a row, trimmed.
+pub fn clean_extracted(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let nfc: String = text
+        .nfc()
+        .map(|c| if c == '\u{c}' { '\n' } else { c })
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
+    let mut out = String::with_capacity(nfc.len());
+    let mut blank = 0;
+    for line in nfc.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim().to_string()
+}
+
+/// The first `max` characters of `text` on one line (for a list or a status), with "…" when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(max).collect();
+    if let Some(space) = cut.rfind(' ') {
+        cut.truncate(space);
+    }
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod extracted_tests {
+    use super::*;
+
+    #[test]
+    fn extracted_text_is_nfc_without_page_breaks() {
+        // "Quản" with the hook above as a combining mark (U+0309), as some PDFs carry it.
+        let decomposed = "Qua\u{309}n ly\u{301}  \n\u{c}\n\n\nthi\u{323} trươ\u{300}ng\r";
+        assert_eq!(clean_extracted(decomposed), "Quản lý\n\nthị trường");
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word() {
+        assert_eq!(excerpt("Quản lý\nthị trường", 100), "Quản lý thị trường");
+        assert_eq!(excerpt("Quản lý thị trường", 10), "Quản lý…");
+    }
+}

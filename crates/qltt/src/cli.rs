@@ -93,6 +93,9 @@ pub enum Command {
     /// The search index (under the data folder's `search`).
     #[command(subcommand)]
     Search(crate::search_cmd::SearchCommand),
+    /// The text of attached PDFs and scans: `qltt text status`, `qltt text retry [--code …]`.
+    #[command(subcommand)]
+    Text(crate::text_cmd::TextCommand),
 }
 
 impl Default for Command {

@@ -8,6 +8,7 @@ mod cli;
 mod demo_cmd;
 mod reports_cmd;
 mod search_cmd;
+mod text_cmd;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -203,6 +204,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = open_app(&cli).await?;
             search_cmd::run(app, &cli.global.data_dir, cmd).await
         }
+        Command::Text(cmd) => {
+            let app = open_app(&cli).await?;
+            text_cmd::run(app, cmd).await
+        }
     }
 }
 
@@ -297,6 +302,8 @@ async fn serve(cli: &Cli, args: cli::ServeArgs) -> anyhow::Result<ExitCode> {
     let _search_job = state
         .app
         .spawn_search_job(std::time::Duration::from_secs(5));
+    // The text of attached PDFs and scans (pdftotext, tesseract OCR), one file at a time.
+    let _text_job = state.app.spawn_text_job(std::time::Duration::from_secs(5));
     // The report roll-ups likewise, with the nightly reconciliation.
     let _reports_job = state
         .app

@@ -48,6 +48,8 @@ pub enum Kind {
     Business,
     Case,
     Document,
+    /// A document of a unit's office registers (incoming/outgoing), with the text of its files.
+    OfficeDocument,
 }
 
 impl Kind {
@@ -56,6 +58,7 @@ impl Kind {
             Kind::Business => "business",
             Kind::Case => "case",
             Kind::Document => "document",
+            Kind::OfficeDocument => "office_document",
         }
     }
 
@@ -64,6 +67,7 @@ impl Kind {
             "business" => Some(Kind::Business),
             "case" => Some(Kind::Case),
             "document" => Some(Kind::Document),
+            "office_document" => Some(Kind::OfficeDocument),
             _ => None,
         }
     }

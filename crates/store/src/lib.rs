@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod cases;
 pub mod commitments;
 pub mod db;
+pub mod document_texts;
 pub mod documents;
 pub mod error;
 pub mod exhibits;

@@ -109,7 +109,20 @@ pub async fn insert(tx: &mut WriteTx, d: &NewOfficeDoc<'_>) -> Result<OfficeDocR
     .bind(&now)
     .execute(tx.conn())
     .await?;
-    get_in(tx.conn(), &id).await?.ok_or(StoreError::NotFound)
+    let row = get_in(tx.conn(), &id).await?.ok_or(StoreError::NotFound)?;
+    // Its PDFs and scans are read (text layer or OCR) by the text job: queued in this
+    // transaction, so a committed document never misses its job.
+    crate::document_texts::enqueue(tx, &row.attachment_list()).await?;
+    // Every way into a register (registration, a delivery, a directive, a signed draft) gets the
+    // document into the search index.
+    crate::outbox::push(
+        tx,
+        "office_document.registered",
+        &row.id,
+        &serde_json::json!({"unit_id": row.unit_id}),
+    )
+    .await?;
+    Ok(row)
 }
 
 pub async fn get(pool: &AnyPool, id: &str) -> Result<Option<OfficeDocRow>, StoreError> {

@@ -200,6 +200,17 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ),
     (
         "GET",
+        "/api/v1/office-documents/{id}/text",
+        Scoped(ViewOfficeDocuments),
+    ),
+    // The document has no file: a leader's request is let in and answered 409 text.in_progress.
+    (
+        "POST",
+        "/api/v1/office-documents/{id}/text/retry",
+        Scoped(RouteDocuments),
+    ),
+    (
+        "GET",
         "/api/v1/office-documents/drafts",
         Perm(ViewOfficeDocuments),
     ),

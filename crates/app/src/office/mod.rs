@@ -12,6 +12,7 @@
 pub mod delivery;
 pub mod directives;
 pub mod drafts;
+pub mod text;
 
 use std::collections::HashMap;
 
@@ -133,6 +134,8 @@ pub struct OfficeDocument {
     pub reply_number: Option<String>,
     /// The journal (on a single document's view; empty in lists).
     pub steps: Vec<OfficeStep>,
+    /// The text status of its PDFs and scans (on a single document's view; empty in lists).
+    pub attachment_texts: Vec<text::AttachmentText>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -320,7 +323,13 @@ impl App {
                 });
             }
         }
+        let attachment_texts = if with_steps {
+            self.attachment_texts(&row.attachment_list(), false).await?
+        } else {
+            Vec::new()
+        };
         Ok(OfficeDocument {
+            attachment_texts,
             attachment_shas: row.attachment_list(),
             unit_name: self.unit_name(&row.unit_id).await?.unwrap_or_default(),
             direction_label: direction.label().to_string(),

@@ -150,3 +150,61 @@ pub(crate) fn document(
         identifiers: vec![d.number.clone()],
     }
 }
+
+/// The most of a document's file text the index keeps (a long annex is found by its beginning).
+const OFFICE_TEXT_MAX: usize = 200_000;
+
+/// An office document (incoming/outgoing register), found by its number, sender or recipients,
+/// summary and the text read from its files. Seen where the document is: the register's unit and
+/// the unit it was routed to, with every unit above them.
+pub(crate) fn office_document(
+    units: &UnitTree,
+    d: &qltt_store::office::OfficeDocRow,
+    texts: &[String],
+) -> SearchDoc {
+    use qltt_domain::office::{Direction, DocType};
+    let doc_type = DocType::parse(&d.doc_type)
+        .map(|t| t.label().to_string())
+        .unwrap_or_else(|_| d.doc_type.clone());
+    let direction = Direction::parse(&d.direction)
+        .map(|t| t.label().to_string())
+        .unwrap_or_default();
+    let dated = qltt_domain::format::parse_date(&d.document_date)
+        .map(|day| day.format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|| d.document_date.clone());
+    let mut scope = units.scope_of(&d.unit_id);
+    if let Some(assigned) = &d.assigned_unit_id {
+        for u in units.scope_of(assigned) {
+            if !scope.contains(&u) {
+                scope.push(u);
+            }
+        }
+    }
+    let mut body = [
+        direction.as_str(),
+        d.signer.as_str(),
+        d.route_opinion.as_deref().unwrap_or_default(),
+    ]
+    .join("\n");
+    for t in texts {
+        if body.len() >= OFFICE_TEXT_MAX {
+            break;
+        }
+        body.push('\n');
+        let room = OFFICE_TEXT_MAX - body.len();
+        match t.char_indices().nth(room) {
+            Some((cut, _)) => body.push_str(&t[..cut]),
+            None => body.push_str(t),
+        }
+    }
+    SearchDoc {
+        id: d.id.clone(),
+        kind: Kind::OfficeDocument,
+        unit_id: d.unit_id.clone(),
+        scope,
+        title: format!("{doc_type} {} — {}", d.number, d.summary),
+        subtitle: join(&[&d.correspondent, &dated]),
+        body,
+        identifiers: vec![d.number.clone()],
+    }
+}

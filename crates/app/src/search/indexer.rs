@@ -1,10 +1,10 @@
 //! The indexing job: follows the outbox and keeps the search index equal to the committed rows.
 //!
-//! Each outbox entry of a business, case, document or unit names an entity; the job re-reads it
-//! by id (so the index shows what is committed now, whatever the payload said) and upserts or
-//! deletes it. Indexing is idempotent, so an entry seen twice does no harm; an entry never seen
-//! would, hence per-entry marks (see migration 0008) and a horizon that only moves past entries
-//! older than [`HORIZON_LAG`].
+//! Each outbox entry of a business, case, document, office document or unit names an entity; the
+//! job re-reads it by id (so the index shows what is committed now, whatever the payload said)
+//! and upserts or deletes it. Indexing is idempotent, so an entry seen twice does no harm; an entry
+//! never seen would, hence per-entry marks (see migration 0008) and a horizon that only moves past
+//! entries older than [`HORIZON_LAG`].
 //!
 //! Crash safety: marks are written after the index commit. A crash between a database commit and
 //! its indexing leaves the entry unmarked, and the next pass (at start) indexes it. An index that
@@ -37,7 +37,8 @@ const FOLLOWER: Follower = Follower {
     mark_column: "indexed_at",
     state: "search_state",
     topics: "(o.topic LIKE 'business.%' OR o.topic LIKE 'case.%' \
-        OR o.topic LIKE 'document.%' OR o.topic LIKE 'unit.%')",
+        OR o.topic LIKE 'document.%' OR o.topic LIKE 'unit.%' \
+        OR o.topic LIKE 'office_document.%')",
 };
 
 const BUSINESS_COLUMNS: &str = "id, unit_id, kind, name, tax_code, registration_no, \
@@ -213,6 +214,32 @@ impl App {
         }
         total += done;
 
+        let mut after = String::new();
+        let mut done = 0u64;
+        loop {
+            let ids: Vec<(String,)> = sqlx::query_as(
+                "SELECT id FROM office_documents WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(&after)
+            .bind(PAGE)
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?;
+            let Some(last) = ids.last() else { break };
+            after = last.0.clone();
+            done += ids.len() as u64;
+            let mut ops = Vec::with_capacity(ids.len());
+            for (id,) in &ids {
+                ops.push(self.office_op(&units, id).await?);
+            }
+            self.apply_uncommitted(ops).await?;
+            progress(RebuildProgress {
+                kind: "office_document",
+                done,
+            });
+        }
+        total += done;
+
         let marker = uuid::Uuid::now_v7().to_string();
         apply(self.search.index.clone(), Vec::new(), Some(marker.clone())).await?;
         let horizon = id_at(started.checked_sub(HORIZON_LAG).unwrap_or(UNIX_EPOCH));
@@ -276,6 +303,7 @@ impl App {
                         Some(d) => ops.push(self.document_op(&units, &d).await?),
                         None => ops.push(Op::Delete(id.clone())),
                     },
+                    "office_document" => ops.push(self.office_op(&units, id).await?),
                     // A unit moved or merged: the scope of everything under it changed.
                     "unit" => ops.extend(self.unit_ops(&units, id).await?),
                     _ => {}
@@ -358,6 +386,29 @@ impl App {
         )))
     }
 
+    /// An office document with the text read from its files so far (a file still being read is
+    /// added when its job ends: it writes an `office_document.text` entry).
+    async fn office_op(&self, units: &UnitTree, id: &str) -> AppResult<Op> {
+        let pool = self.db.pool();
+        let Some(row) = qltt_store::office::get(pool, id).await? else {
+            return Ok(Op::Delete(id.to_string()));
+        };
+        let shas = row.attachment_list();
+        let mut read = qltt_store::document_texts::of_files(pool, &shas).await?;
+        let mut texts = Vec::new();
+        for sha in &shas {
+            if let Some(i) = read.iter().position(|r| &r.sha256 == sha) {
+                let r = read.swap_remove(i);
+                if r.state == "done"
+                    && let Some(t) = r.text
+                {
+                    texts.push(t);
+                }
+            }
+        }
+        Ok(Op::Upsert(docs::office_document(units, &row, &texts)))
+    }
+
     async fn unit_ops(&self, units: &UnitTree, unit_id: &str) -> AppResult<Vec<Op>> {
         let pool = self.db.pool();
         let mut ops = Vec::new();
@@ -393,6 +444,16 @@ impl App {
                 if let Some(d) = documents::get(pool, id).await? {
                     ops.push(self.document_op(units, &d).await?);
                 }
+            }
+            let ids: Vec<(String,)> = sqlx::query_as(
+                "SELECT id FROM office_documents WHERE unit_id = $1 OR assigned_unit_id = $1",
+            )
+            .bind(&u.id)
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?;
+            for (id,) in &ids {
+                ops.push(self.office_op(units, id).await?);
             }
         }
         Ok(ops)

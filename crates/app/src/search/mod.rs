@@ -25,6 +25,8 @@ pub(crate) static WAKE: LazyLock<Notify> = LazyLock::new(Notify::new);
 /// Called by [`crate::record`] for every outbox entry.
 pub(crate) fn outbox_written() {
     WAKE.notify_one();
+    // A change that attached a file queued its text in the same transaction.
+    crate::office::text::wake();
 }
 
 /// The index and the job's lock.
@@ -91,7 +93,7 @@ impl SearchIndex for Unavailable {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchItem {
     pub id: String,
-    /// business | case | document
+    /// business | case | document | office_document
     pub kind: String,
     /// "Cơ sở kinh doanh", "Vụ việc", "Văn bản"
     pub kind_label: String,
@@ -119,6 +121,7 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::Business => "Cơ sở kinh doanh",
         Kind::Case => "Vụ việc",
         Kind::Document => "Văn bản",
+        Kind::OfficeDocument => "Văn bản đến/đi",
     }
 }
 
@@ -144,19 +147,24 @@ impl App {
             Some(k) => Some(Kind::parse(k).ok_or_else(|| {
                 AppError::bad_input(
                     "search.invalid_kind",
-                    "Loại cần tìm phải là business, case hoặc document.",
+                    "Loại cần tìm phải là business, case, document hoặc office_document.",
                 )
             })?),
         };
         let may_cases = actor.may(Permission::ViewCases);
         let may_businesses = actor.may(Permission::ViewBusinesses);
+        let may_office = actor.may(Permission::ViewOfficeDocuments);
         let kind = match kind {
             Some(Kind::Business) if !may_businesses => return Err(AppError::forbidden()),
             Some(Kind::Case | Kind::Document) if !may_cases => return Err(AppError::forbidden()),
+            Some(Kind::OfficeDocument) if !may_office => return Err(AppError::forbidden()),
             Some(k) => Some(k),
-            None if may_cases && may_businesses => None,
+            // Every kind, office documents included (every role may view them; a role that may
+            // not is offered businesses or cases below, one kind at a time).
+            None if may_cases && may_businesses && may_office => None,
             None if may_businesses => Some(Kind::Business),
             None if may_cases => Some(Kind::Case),
+            None if may_office => Some(Kind::OfficeDocument),
             None => return Err(AppError::forbidden()),
         };
         bounded("q", q, 200, false)?;
@@ -194,6 +202,7 @@ impl App {
         for h in page.hits {
             let url = match h.kind {
                 Kind::Business => format!("/businesses/{}", h.id),
+                Kind::OfficeDocument => format!("/office/{}", h.id),
                 Kind::Case => format!("/cases/{}", h.id),
                 Kind::Document => {
                     match qltt_store::documents::get(self.db.pool(), &h.id)

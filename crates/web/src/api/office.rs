@@ -1,5 +1,6 @@
 //! The office (văn thư): `GET/POST /api/v1/office-documents`, `GET /api/v1/office-documents/{id}`,
-//! `POST /api/v1/office-documents/{id}/actions/{action}`, `GET/POST /api/v1/directives`,
+//! `POST /api/v1/office-documents/{id}/actions/{action}`, the text of its files
+//! `GET /api/v1/office-documents/{id}/text` and `POST …/text/retry`, `GET/POST /api/v1/directives`,
 //! `GET /api/v1/directives/{id}`, `GET /api/v1/directives/{id}/receipts`,
 //! `POST /api/v1/directives/{id}/read`, `POST /api/v1/directives/{id}/acknowledge` and the
 //! receipts' live stream `GET /api/v1/directives/{id}/events`.
@@ -14,6 +15,7 @@ use futures_util::Stream;
 use qltt_app::office::directives::{
     Directive, DirectiveEvent, DirectiveInput, DirectivePage, ReadReceipt, Receipts,
 };
+use qltt_app::office::text::DocumentText;
 use qltt_app::office::{ActionInput, OfficeDocument, OfficePage, RegisterInput};
 use serde::Deserialize;
 
@@ -102,6 +104,33 @@ pub async fn act(
 ) -> ApiResult<Json<OfficeDocument>> {
     Ok(Json(
         state.app.office_act(&actor, &id, &action, input).await?,
+    ))
+}
+
+/// The text read from the document's PDFs and scans (text layer or Vietnamese OCR), file by file
+/// with each one's state and progress; `pending` while a file is still queued or being read.
+#[utoipa::path(operation_id = "office_documents_text", get, path = "/api/v1/office-documents/{id}/text", params(("id" = String, Path)),
+    responses((status = 200, body = DocumentText), (status = 404, body = ErrorBody)))]
+pub async fn text(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DocumentText>> {
+    Ok(Json(state.app.office_document_text(&actor, &id).await?))
+}
+
+/// Reads the document's files again (a leader of the register's scope or an administrator), e.g.
+/// after the operator installed tesseract. 409 `text.in_progress` when every file is still queued
+/// or being read.
+#[utoipa::path(operation_id = "office_documents_text_retry", post, path = "/api/v1/office-documents/{id}/text/retry", params(("id" = String, Path)),
+    responses((status = 200, body = DocumentText), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn text_retry(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DocumentText>> {
+    Ok(Json(
+        state.app.retry_office_document_text(&actor, &id).await?,
     ))
 }
 

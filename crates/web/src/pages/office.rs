@@ -12,6 +12,7 @@ use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use qltt_app::office::directives::{Directive, DirectiveInput, Receipts};
+use qltt_app::office::text::AttachmentText;
 use qltt_app::office::{ActionInput, OfficeDocument, RegisterInput};
 use qltt_app::{Actor, AppError, ErrorKind};
 use qltt_domain::format::legal_day;
@@ -267,6 +268,12 @@ struct DetailPage {
     targets: Vec<(String, String)>,
     /// Outgoing documents that may answer it: (id, "number — summary").
     replies: Vec<(String, String)>,
+    /// The text of its PDFs and scans, file by file (with the whole text).
+    texts: Vec<AttachmentText>,
+    /// Some file is still queued or being read: the block reloads itself.
+    texts_pending: bool,
+    /// A leader of the register's scope may have the files read again.
+    can_retry_text: bool,
     today: String,
     error: Option<String>,
 }
@@ -361,6 +368,14 @@ async fn detail_page(
         }
     }
     let can_send = actor.may(Permission::RegisterDocuments) && d.may("send");
+    let texts = match app.office_document_text(actor, id).await {
+        Ok(t) => t.files,
+        Err(e) => return error_page(Layout::for_actor(app, actor, TITLE, HREF).await, &e),
+    };
+    let texts_pending = texts.iter().any(AttachmentText::pending);
+    let can_retry_text = actor.may(Permission::RouteDocuments)
+        && app.in_scope(actor, &d.row.unit_id).await.unwrap_or(false)
+        && texts.iter().any(|t| !t.pending());
     let status = error
         .as_ref()
         .map(|e| crate::error::status_of(e.kind))
@@ -373,6 +388,9 @@ async fn detail_page(
         can_send,
         targets,
         replies,
+        texts,
+        texts_pending,
+        can_retry_text,
         today: legal_day(app.now()).format("%Y-%m-%d").to_string(),
         error: error.map(|e| e.message),
     };
@@ -409,8 +427,21 @@ pub async fn act(
         note: some(&f.note),
         ..ActionInput::default()
     };
-    match state.app.office_act(&actor, &id, &f.op, input).await {
-        Ok(_) => Redirect::to(&format!("/office/{id}?done=1")).into_response(),
+    let done = if f.op == "text_retry" {
+        state
+            .app
+            .retry_office_document_text(&actor, &id)
+            .await
+            .map(|_| ())
+    } else {
+        state
+            .app
+            .office_act(&actor, &id, &f.op, input)
+            .await
+            .map(|_| ())
+    };
+    match done {
+        Ok(()) => Redirect::to(&format!("/office/{id}?done=1")).into_response(),
         Err(e) if matches!(e.kind, ErrorKind::NotFound) => {
             error_page(Layout::for_actor(&state.app, &actor, TITLE, HREF).await, &e)
         }
