@@ -91,6 +91,8 @@ struct Action {
     body: Value,
     /// What identifies the action's effect: the summary of a new case, or the proposed case.
     what: String,
+    /// The record an action applied without an answer names (`case`, `directive`).
+    entity: &'static str,
 }
 
 /// One attempt: the status and body, or `None` when no answer came (connection cut).
@@ -114,9 +116,13 @@ async fn send(
 }
 
 async fn login(client: &reqwest::Client, base: &str) -> String {
+    login_as(client, base, "qn.ksv1", "qltt-demo-2026").await
+}
+
+async fn login_as(client: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
     let r = client
         .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": "qn.ksv1", "password": "qltt-demo-2026"}))
+        .json(&json!({"username": username, "password": password}))
         .send()
         .await
         .unwrap();
@@ -136,7 +142,7 @@ fn effect(a: &Action, status: u16, body: &Value) -> String {
             .to_string(),
         409 if body["error"]["code"] == "idempotency.applied_without_answer" => {
             let d = &body["error"]["details"];
-            assert_eq!(d["entity_type"], "case", "{body}");
+            assert_eq!(d["entity_type"], a.entity, "{body}");
             d["entity_id"].as_str().unwrap().to_string()
         }
         _ => panic!("{} ({}) answered {status}: {body}", a.key, a.what),
@@ -194,6 +200,7 @@ async fn crash_and_recover(backend: Backend) {
             path: "/api/v1/cases".into(),
             body: json!({"unit_id": team, "origin": "tip", "summary": summary}),
             what: summary,
+            entity: "case",
         });
         if i % 4 == 0 {
             let c = &to_propose[i / 4];
@@ -202,37 +209,23 @@ async fn crash_and_recover(backend: Backend) {
                 path: format!("/api/v1/cases/{c}/actions/propose"),
                 body: json!({"content": "Đề xuất kiểm tra theo tin báo"}),
                 what: c.clone(),
+                entity: "case",
             });
         }
     }
     assert_eq!(actions.len(), CREATES + PROPOSALS);
 
     // The storm, and the kill in the middle of it.
-    let answered = Arc::new(AtomicUsize::new(0));
-    let gate = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
-    let mut tasks = Vec::new();
-    for a in actions.clone() {
-        let (client, base, token) = (client.clone(), base.clone(), token.clone());
-        let (answered, gate) = (answered.clone(), gate.clone());
-        tasks.push(tokio::spawn(async move {
-            let _permit = gate.acquire_owned().await.unwrap();
-            let out = send(&client, &base, &token, &a).await;
-            if out.is_some() {
-                answered.fetch_add(1, Ordering::SeqCst);
-            }
-            (a, out)
-        }));
-    }
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while answered.load(Ordering::SeqCst) < KILL_AFTER && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    server.kill9();
-    let killed_at = answered.load(Ordering::SeqCst);
-    let mut first: Vec<(Action, Option<(u16, Value)>)> = Vec::new();
-    for t in tasks {
-        first.push(t.await.unwrap());
-    }
+    let first = storm(
+        &client,
+        &mut server,
+        &token,
+        &actions,
+        CONCURRENCY,
+        KILL_AFTER,
+    )
+    .await;
+    let killed_at = first.iter().filter(|(_, o)| o.is_some()).count();
     let acknowledged: Vec<_> = first
         .iter()
         .filter_map(|(a, o)| o.as_ref().map(|(s, b)| (a, *s, b)))
@@ -345,6 +338,190 @@ async fn crash_and_recover(backend: Backend) {
         unanswered.len(),
         actions.len()
     );
+}
+
+/// Sends `actions` with at most `concurrency` in flight, kills the server once `kill_after` are
+/// answered, and returns each action with its answer (`None`: the kill cut it off).
+async fn storm(
+    client: &reqwest::Client,
+    server: &mut Server,
+    token: &str,
+    actions: &[Action],
+    concurrency: usize,
+    kill_after: usize,
+) -> Vec<(Action, Option<(u16, Value)>)> {
+    let answered = Arc::new(AtomicUsize::new(0));
+    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let mut tasks = Vec::new();
+    for a in actions.iter().cloned() {
+        let (client, base, token) = (client.clone(), server.base.clone(), token.to_string());
+        let (answered, gate) = (answered.clone(), gate.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire_owned().await.unwrap();
+            let out = send(&client, &base, &token, &a).await;
+            if out.is_some() {
+                answered.fetch_add(1, Ordering::SeqCst);
+            }
+            (a, out)
+        }));
+    }
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while answered.load(Ordering::SeqCst) < kill_after && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.kill9();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+/// Directives under a kill (issue 9: "exactly-once under retries and restarts"): 40 directives to
+/// the whole force, 8 in flight, the server killed after 10 answers and restarted; every one that
+/// got no answer is sent again with its key. Then each directive exists once, reached every active
+/// unit exactly once, and the audit chain is intact.
+async fn directives_crash_and_recover(backend: Backend) {
+    const DIRECTIVES: usize = 40;
+    let Some(db) = FreshDb::new(backend).await else {
+        eprintln!("skipped: QLTT_TEST_DATABASE_URL not set");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_string();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    let mut server = Server::start(&db.url, &data).await;
+    let token = login_as(&client, &server.base, "admin", "admin-test-password").await;
+    let me: Value = client
+        .get(format!("{}/api/v1/me", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let root = me["unit_id"].as_str().expect("admin's unit").to_string();
+    let actions: Vec<Action> = (0..DIRECTIVES)
+        .map(|i| {
+            let summary = format!("Chỉ đạo kiểm tra hàng giả đợt {i}");
+            Action {
+                key: format!("chi-dao-{i}"),
+                path: "/api/v1/directives".into(),
+                body: json!({"root_unit_id": root, "summary": summary, "issuer_abbr": "QLTT",
+                    "message": "Các đơn vị triển khai ngay và báo cáo kết quả.", "signer": "Cục trưởng",
+                    "urgency": "flash"}),
+                what: summary,
+                entity: "directive",
+            }
+        })
+        .collect();
+    let first = storm(&client, &mut server, &token, &actions, 8, 10).await;
+    for (a, o) in &first {
+        if let Some((s, b)) = o {
+            assert!(*s < 500, "{} answered {s}: {b}", a.key);
+        }
+    }
+    let unanswered: Vec<&Action> = first
+        .iter()
+        .filter(|(_, o)| o.is_none())
+        .map(|(a, _)| a)
+        .collect();
+    assert!(!unanswered.is_empty(), "the kill came after every answer");
+
+    let server = Server::start(&db.url, &data).await;
+    let mut effects: HashMap<String, String> = HashMap::new();
+    for (a, o) in &first {
+        if let Some((s, b)) = o {
+            effects.insert(a.key.clone(), effect(a, *s, b));
+        }
+    }
+    for a in &unanswered {
+        let mut out = None;
+        for _ in 0..20 {
+            out = send(&client, &server.base, &token, a).await;
+            if out.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let (s, b) = out.unwrap_or_else(|| panic!("{} never answered after restart", a.key));
+        effects.insert(a.key.clone(), effect(a, s, &b));
+    }
+
+    let store = qltt_store::Db::connect(&db.url).await.unwrap();
+    let (active,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM units WHERE valid_to IS NULL")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT d.id, o.summary, (SELECT COUNT(*) FROM directive_recipients r WHERE r.directive_id = d.id) \
+         FROM directives d JOIN office_documents o ON o.id = d.document_id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), DIRECTIVES, "directives: {rows:?}");
+    for a in &actions {
+        let mine: Vec<_> = rows.iter().filter(|(_, s, _)| *s == a.what).collect();
+        assert_eq!(mine.len(), 1, "{} exists {} times", a.what, mine.len());
+        assert_eq!(
+            mine[0].0, effects[&a.key],
+            "{}: answer names another directive",
+            a.key
+        );
+        assert_eq!(
+            mine[0].2, active,
+            "{}: reached {} of {active} units",
+            a.what, mine[0].2
+        );
+    }
+    let (dupes,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM (SELECT directive_id, unit_id FROM directive_recipients \
+         GROUP BY directive_id, unit_id HAVING COUNT(*) > 1) x",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(dupes, 0);
+    store.close().await;
+    drop(server);
+    let out = Command::new(env!("CARGO_BIN_EXE_qltt"))
+        .args([
+            "--database",
+            &db.url,
+            "--data-dir",
+            &data,
+            "audit",
+            "verify",
+        ])
+        .env("QLTT_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "audit verify after the crash: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!(
+        "{backend:?}: {} of {DIRECTIVES} directives unanswered at the kill and retried; each once, \
+         to all {active} units",
+        unanswered.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_9_during_directives_to_the_whole_force_sqlite() {
+    directives_crash_and_recover(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_9_during_directives_to_the_whole_force_postgres() {
+    directives_crash_and_recover(Backend::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
