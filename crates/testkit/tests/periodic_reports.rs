@@ -113,7 +113,7 @@ async fn on_time_late_never(t: TestApp) {
     violation_in_d1(&t).await;
     let head = t.login("qn.chicuctruong").await;
     let ksv = t.login("qn.ksv1").await;
-    let d2 = officer(&t, "qn.d2.ksv", "QN-D2").await;
+    officer(&t, "qn.d2.ksv", "QN-D2").await;
     let d3 = officer(&t, "qn.d3.ksv", "QN-D3").await;
     // Only leaders define, for units below them, with a sane deadline.
     let body =
@@ -251,6 +251,13 @@ async fn on_time_late_never(t: TestApp) {
 
     // Tuesday 10/03: team 2 sends late; team 3 never does.
     t.clock.advance(chrono::Duration::days(5));
+    // Sign-ins last 12 hours.
+    let (head, ksv, d2, d3) = (
+        t.login("qn.chicuctruong").await,
+        t.login("qn.ksv1").await,
+        t.login("qn.d2.ksv").await,
+        t.login("qn.d3.ksv").await,
+    );
     send["figures"] = pre3["figures"].clone();
     let (s, late) = submit(&t, &d2, &id, send.clone()).await;
     assert_eq!((s, late["status"].as_str()), (201, Some("late")), "{late}");
@@ -333,8 +340,15 @@ async fn on_time_late_never(t: TestApp) {
     );
 
     // The head returns team 2's report; the team corrects it; the head accepts it.
-    let (s, b) = review(&t, &ksv, &late_id, "accept", json!({})).await;
+    // The sending team's officer does not review; another team does not even see it.
+    let (s, b) = review(&t, &d2, &late_id, "accept", json!({})).await;
     assert_eq!((s, code(&b)), (403, "auth.forbidden"), "{b}");
+    let (s, b) = review(&t, &ksv, &late_id, "accept", json!({})).await;
+    assert_eq!(
+        (s, code(&b)),
+        (404, "periodic_report.submission_not_found"),
+        "{b}"
+    );
     let (s, b) = review(&t, &head, &late_id, "return", json!({})).await;
     assert_eq!((s, code(&b)), (400, "validation.required"), "{b}");
     let (s, b) = review(&t, &head, &late_id, "archive", json!({})).await;
@@ -526,11 +540,12 @@ async fn on_time_late_never(t: TestApp) {
             &format!("/api/v1/periodic-reports/{id}/board?period=2026-W11"),
         )
         .await;
+    let d3_unit = t.unit_id("QN-D3").await;
     let line = w11["lines"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|l| l["unit_id"] == t.unit_id("QN-D3").await.as_str())
+        .find(|l| l["unit_id"] == d3_unit.as_str())
         .unwrap()
         .clone();
     assert_eq!(line["status"], "on_time", "{w11}");
