@@ -191,10 +191,7 @@ pub async fn define(
         Ok(f) => f,
         Err(e) => return list_page(&state, &actor, v, chosen, Some(e)).await,
     };
-    let deadline_days = match get("deadline_days").trim().parse::<i64>() {
-        Ok(d) => d,
-        Err(_) => -1,
-    };
+    let deadline_days = get("deadline_days").trim().parse::<i64>().unwrap_or(-1);
     let input = PeriodicReportInput {
         title: get("title"),
         description: get("description"),
@@ -263,7 +260,6 @@ pub struct DetailQuery {
     done: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn detail_page(
     state: &AppState,
     actor: &Actor,
