@@ -268,6 +268,13 @@ pub struct SubmissionInput {
     pub note: String,
 }
 
+/// Why a report is no longer collected.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeactivateInput {
+    pub reason: String,
+}
+
 /// A review: `accept` with an optional note, `return` with what to correct.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -581,6 +588,52 @@ impl App {
             Some(k) => ReportPeriod::parse_key(recurrence, k)?,
             None => ReportPeriod::containing(recurrence, today).prev(),
         })
+    }
+
+    /// Stops collecting a report (a leader whose scope holds the defining unit): it leaves the
+    /// home queues and takes no new submission; what was sent stays.
+    #[tracing::instrument(skip(self, actor, input), fields(actor = %actor.id, report_id = %id))]
+    pub async fn deactivate_periodic_report(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: DeactivateInput,
+    ) -> AppResult<PeriodicReport> {
+        actor.require(Permission::DefinePeriodicReports)?;
+        let reason = bounded_text("reason", &input.reason, 2000, true)?;
+        let mut tx = self.db.begin(self.now()).await?;
+        if !store::visible_to(tx.conn(), id, &actor.unit_id).await? {
+            return Err(not_found());
+        }
+        let row = store::get_in(tx.conn(), id).await?.ok_or_else(not_found)?;
+        if !units::in_subtree(tx.conn(), &actor.unit_id, &row.unit_id).await? {
+            return Err(AppError::forbidden_scope());
+        }
+        if !store::deactivate(&mut tx, &row.id).await? {
+            return Err(AppError::new(
+                ErrorKind::Refused,
+                "periodic_report.inactive",
+                "Báo cáo này đã thôi áp dụng.",
+            ));
+        }
+        crate::record(
+            &mut tx,
+            actor,
+            crate::Change {
+                action: "periodic_report.deactivate",
+                entity_type: "periodic_report",
+                entity_id: &row.id,
+                unit_id: &row.unit_id,
+                topic: "periodic_report.changed",
+                details: json!({"reason": reason}),
+            },
+        )
+        .await?;
+        let after = store::get_in(tx.conn(), &row.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        self.periodic_report_view(after).await
     }
 
     /// Who sent the report of a period (default: the period just ended), who is late, who has

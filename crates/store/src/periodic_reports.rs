@@ -179,6 +179,19 @@ pub async fn active_below(conn: &mut AnyConnection, root: &str) -> Result<Vec<St
     Ok(rows.into_iter().map(|(u,)| u).collect())
 }
 
+/// Stops collecting a report: false when it was not active any more.
+pub async fn deactivate(tx: &mut WriteTx, id: &str) -> Result<bool, StoreError> {
+    let now = ts(tx.now());
+    let done = sqlx::query(
+        "UPDATE periodic_reports SET active = 0, updated_at = $1 WHERE id = $2 AND active = 1",
+    )
+    .bind(&now)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The target units of a report.
 pub async fn recipients(
     conn: &mut AnyConnection,

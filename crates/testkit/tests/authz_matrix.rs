@@ -291,6 +291,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/periodic-reports/submissions/{id}",
         Scoped(ViewPeriodicReports),
     ),
+    (
+        "POST",
+        "/api/v1/periodic-reports/{id}/deactivate",
+        Scoped(DefinePeriodicReports),
+    ),
     // Asked as a leader's `return` (the other steps in periodic_reports.rs).
     (
         "POST",
@@ -364,6 +369,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/periodic-reports", Perm(ViewPeriodicReports)),
     ("POST", "/periodic-reports", Scoped(DefinePeriodicReports)),
     ("GET", "/periodic-reports/{id}", Scoped(ViewPeriodicReports)),
+    (
+        "POST",
+        "/periodic-reports/{id}/deactivate",
+        Scoped(DefinePeriodicReports),
+    ),
     (
         "POST",
         "/periodic-reports/{id}",
@@ -800,6 +810,9 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
             json!({"period": if foreign { "2026-03" } else { "" }, "unit_id": s.team,
                    "figures": {"so_vu": 1}})
         }
+        ("POST", "/api/v1/periodic-reports/{id}/deactivate") => {
+            json!({"reason": v("Đã đủ số liệu")})
+        }
         ("POST", "/api/v1/periodic-reports/submissions/{id}/actions/{action}") => {
             json!({"note": v("Thiếu số liệu")})
         }
@@ -915,6 +928,7 @@ fn page_form(path: &str, s: &Side, foreign: bool) -> Vec<(String, String)> {
             ("kind", "file".into()),
             ("unit_id", s.province.clone()),
         ],
+        "/periodic-reports/{id}/deactivate" => vec![("reason", v("Đã đủ số liệu"))],
         "/periodic-reports/submissions/{id}" => {
             vec![("op", "return".into()), ("note", v("Thiếu số liệu"))]
         }

@@ -690,6 +690,40 @@ async fn other_scopes_see_nothing(t: TestApp) {
         scalar(&t, "SELECT COUNT(*) FROM periodic_report_submissions").await,
         1
     );
+    // Stopping it: not by another province (404) nor by a team's officer (403); the head
+    // stops it with a reason, it leaves the queues and takes no new report; once only.
+    let bn = t.login("bn.chicuctruong").await;
+    let stop = format!("/api/v1/periodic-reports/{id}/deactivate");
+    let (s, _) = t.post(&bn, &stop, json!({"reason": "Không cần"})).await;
+    assert_eq!(s, 404);
+    let (s, b) = t.post(&ksv, &stop, json!({"reason": "Không cần"})).await;
+    assert_eq!((s, code(&b)), (403, "auth.forbidden"), "{b}");
+    let (s, b) = t.post(&head, &stop, json!({"reason": ""})).await;
+    assert_eq!((s, code(&b)), (400, "validation.required"), "{b}");
+    officer(&t, "qn.d2.ksv", "QN-D2").await;
+    t.clock.advance(chrono::Duration::days(5));
+    let (head, d2) = (t.login("qn.chicuctruong").await, t.login("qn.d2.ksv").await);
+    let (_, q) = t.get(&d2, "/api/v1/queues").await;
+    assert_eq!(
+        q["periodic_reports_due"][0]["period_key"], "2026-W10",
+        "{q}"
+    );
+    let (s, b) = t
+        .post(&head, &stop, json!({"reason": "Thay bằng báo cáo tháng"}))
+        .await;
+    assert_eq!((s, b["active"].as_i64()), (200, Some(0)), "{b}");
+    let (s, b) = t.post(&head, &stop, json!({"reason": "Lần nữa"})).await;
+    assert_eq!((s, code(&b)), (422, "periodic_report.inactive"), "{b}");
+    let (s, b) = submit(
+        &t,
+        &d2,
+        &id,
+        json!({"period": "2026-W10", "figures": pre["figures"]}),
+    )
+    .await;
+    assert_eq!((s, code(&b)), (422, "periodic_report.inactive"), "{b}");
+    let (_, q) = t.get(&d2, "/api/v1/queues").await;
+    assert_eq!(q["periodic_reports_due"], json!([]), "{q}");
 }
 on_both!(
     another_province_sees_and_sends_nothing,

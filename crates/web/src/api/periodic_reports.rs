@@ -4,13 +4,15 @@
 //! `GET /api/v1/periodic-reports/{id}/prefill`, sending a unit's report
 //! `POST /api/v1/periodic-reports/{id}/submissions`, and a submission with its history and review
 //! `GET /api/v1/periodic-reports/submissions/{id}`,
-//! `POST /api/v1/periodic-reports/submissions/{id}/actions/{action}` (accept, return).
+//! `POST /api/v1/periodic-reports/submissions/{id}/actions/{action}` (accept, return), and
+//! `POST /api/v1/periodic-reports/{id}/deactivate`.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use qltt_app::periodic_reports::{
-    Board, PeriodicReport, PeriodicReportInput, Prefill, ReviewInput, Submission, SubmissionInput,
+    Board, DeactivateInput, PeriodicReport, PeriodicReportInput, Prefill, ReviewInput, Submission,
+    SubmissionInput,
 };
 use serde::{Deserialize, Serialize};
 
@@ -171,6 +173,26 @@ pub async fn review(
         state
             .app
             .review_periodic_report(&actor, &id, &action, input)
+            .await?,
+    ))
+}
+
+/// Stops collecting a report (a leader whose scope holds the defining unit), with the reason:
+/// it leaves the home queues and takes no new submission; what was sent stays. 422
+/// `periodic_report.inactive` when it was stopped already.
+#[utoipa::path(operation_id = "periodic_reports_deactivate", post, path = "/api/v1/periodic-reports/{id}/deactivate",
+    params(("id" = String, Path)), request_body = DeactivateInput,
+    responses((status = 200, body = PeriodicReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn deactivate(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<DeactivateInput>,
+) -> ApiResult<Json<PeriodicReport>> {
+    Ok(Json(
+        state
+            .app
+            .deactivate_periodic_report(&actor, &id, input)
             .await?,
     ))
 }

@@ -19,8 +19,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use qltt_app::periodic_reports::{
-    Board, FieldInput, PeriodicReport, PeriodicReportDue, PeriodicReportInput, ReviewInput,
-    Submission, SubmissionInput, UnitRef,
+    Board, DeactivateInput, FieldInput, PeriodicReport, PeriodicReportDue, PeriodicReportInput,
+    ReviewInput, Submission, SubmissionInput, UnitRef,
 };
 use qltt_app::{Actor, AppError, ErrorKind};
 use qltt_domain::format::{format_date, legal_day, parse_date};
@@ -220,6 +220,8 @@ struct DetailPage {
     board: Board,
     /// The sending form, when the officer may send for a unit of their scope.
     form: Option<SendForm>,
+    /// A leader of the defining unit's scope may stop collecting it.
+    can_deactivate: bool,
     error: Option<String>,
 }
 
@@ -296,12 +298,16 @@ async fn detail_page(
     } else {
         None
     };
+    let can_deactivate = actor.may(Permission::DefinePeriodicReports)
+        && r.row.active == 1
+        && app.in_scope(actor, &r.row.unit_id).await.unwrap_or(false);
     let status = status_of(&error);
     let p = DetailPage {
         layout,
         r,
         board,
         form,
+        can_deactivate,
         error: error.map(|e| e.message),
     };
     (status, render(&p)).into_response()
@@ -651,5 +657,42 @@ pub async fn review(
             error_page(Layout::for_actor(&state.app, &actor, TITLE, HREF).await, &e)
         }
         Err(e) => submission_page(&state, &actor, &id, false, Some(e)).await,
+    }
+}
+
+/// `POST /periodic-reports/{id}/deactivate`: stop collecting a report, with the reason.
+#[derive(Deserialize, Default)]
+pub struct DeactivateForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn deactivate(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(f): Form<DeactivateForm>,
+) -> Response {
+    let input = DeactivateInput { reason: f.reason };
+    match state
+        .app
+        .deactivate_periodic_report(&actor, &id, input)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/periodic-reports/{id}?done=1")).into_response(),
+        Err(e) if matches!(e.kind, ErrorKind::NotFound) => {
+            error_page(Layout::for_actor(&state.app, &actor, TITLE, HREF).await, &e)
+        }
+        Err(e) => {
+            detail_page(
+                &state,
+                &actor,
+                &id,
+                DetailQuery::default(),
+                HashMap::new(),
+                Some(e),
+            )
+            .await
+        }
     }
 }
