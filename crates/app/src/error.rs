@@ -106,7 +106,8 @@ impl From<DomainError> for AppError {
             DomainError::Refused { code, message }
                 if code == "case.invalid_transition"
                     || code == "office.invalid_transition"
-                    || code == "task.invalid_transition" =>
+                    || code == "task.invalid_transition"
+                    || code == "periodic_report.invalid_transition" =>
             {
                 AppError::new(ErrorKind::Conflict, code, message)
             }

@@ -19,6 +19,7 @@ pub mod lookup;
 pub mod office;
 pub mod officers;
 pub mod org;
+pub mod periodic_reports;
 pub mod reports;
 pub mod search;
 pub mod tasks;

@@ -15,6 +15,7 @@ pub mod law;
 pub mod office;
 pub mod officer;
 pub mod org;
+pub mod periodic_report;
 pub mod report;
 pub mod task;
 pub mod text;

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod office;
 pub mod office_drafts;
 pub mod outbox;
+pub mod periodic_reports;
 pub mod reports;
 pub mod stock_counts;
 pub mod tasks;

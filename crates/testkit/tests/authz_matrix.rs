@@ -271,6 +271,48 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/tasks/{id}/actions/{action}",
         Scoped(WorkOnTasks),
     ),
+    ("GET", "/api/v1/periodic-reports", Perm(ViewPeriodicReports)),
+    (
+        "POST",
+        "/api/v1/periodic-reports",
+        Scoped(DefinePeriodicReports),
+    ),
+    (
+        "GET",
+        "/api/v1/periodic-reports/{id}",
+        Scoped(ViewPeriodicReports),
+    ),
+    (
+        "GET",
+        "/api/v1/periodic-reports/{id}/board",
+        Scoped(ViewPeriodicReports),
+    ),
+    (
+        "GET",
+        "/api/v1/periodic-reports/{id}/prefill",
+        Scoped(ViewPeriodicReports),
+    ),
+    (
+        "POST",
+        "/api/v1/periodic-reports/{id}/submissions",
+        Scoped(SubmitPeriodicReports),
+    ),
+    (
+        "GET",
+        "/api/v1/periodic-reports/submissions/{id}",
+        Scoped(ViewPeriodicReports),
+    ),
+    (
+        "POST",
+        "/api/v1/periodic-reports/{id}/deactivate",
+        Scoped(DefinePeriodicReports),
+    ),
+    // Asked as a leader's `return` (the other steps in periodic_reports.rs).
+    (
+        "POST",
+        "/api/v1/periodic-reports/submissions/{id}/actions/{action}",
+        Scoped(DefinePeriodicReports),
+    ),
     ("POST", "/api/v1/files", Perm(UploadFiles)),
     ("GET", "/api/v1/files/{id}", Scoped(ViewCases)),
     // --- pages ---
@@ -335,6 +377,29 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/tasks", Scoped(AssignTasks)),
     ("GET", "/tasks/{id}", Scoped(ViewTasks)),
     ("POST", "/tasks/{id}", Scoped(WorkOnTasks)),
+    ("GET", "/periodic-reports", Perm(ViewPeriodicReports)),
+    ("POST", "/periodic-reports", Scoped(DefinePeriodicReports)),
+    ("GET", "/periodic-reports/{id}", Scoped(ViewPeriodicReports)),
+    (
+        "POST",
+        "/periodic-reports/{id}/deactivate",
+        Scoped(DefinePeriodicReports),
+    ),
+    (
+        "POST",
+        "/periodic-reports/{id}",
+        Scoped(SubmitPeriodicReports),
+    ),
+    (
+        "GET",
+        "/periodic-reports/submissions/{id}",
+        Scoped(ViewPeriodicReports),
+    ),
+    (
+        "POST",
+        "/periodic-reports/submissions/{id}",
+        Scoped(DefinePeriodicReports),
+    ),
     ("GET", "/directives", Perm(ViewOfficeDocuments)),
     ("POST", "/directives", Scoped(IssueDirectives)),
     ("GET", "/directives/{id}", Scoped(ViewOfficeDocuments)),
@@ -386,6 +451,10 @@ struct Side {
     draft: String,
     /// A task the province's head gave the province.
     task: String,
+    /// A monthly report the province's head asks of every unit below the province.
+    periodic_report: String,
+    /// Its March 2026 report sent by the other officer's team.
+    periodic_submission: String,
 }
 
 fn id(v: &Value) -> String {
@@ -552,6 +621,26 @@ async fn side(t: &TestApp, province: &str, head: &str, keeper: &str, other: &str
         .await;
     assert_eq!(st, 201, "{d}");
     s.task = id(&d);
+    let (st, d) = t
+        .post(
+            &head_token,
+            "/api/v1/periodic-reports",
+            json!({"title": "Báo cáo tháng", "recurrence": "monthly", "deadline_days": 5,
+                   "fields": [{"key": "so_vu", "label": "Số vụ", "kind": "number"}]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{d}");
+    s.periodic_report = id(&d);
+    let other_token = t.login(other).await;
+    let (st, d) = t
+        .post(
+            &other_token,
+            &format!("/api/v1/periodic-reports/{}/submissions", s.periodic_report),
+            json!({"period": "2026-03", "figures": {"so_vu": 3}}),
+        )
+        .await;
+    assert_eq!(st, 201, "{d}");
+    s.periodic_submission = id(&d);
     s
 }
 
@@ -563,7 +652,9 @@ fn pdf(tag: &str) -> Vec<u8> {
 /// Fills the path's parameters with the side's objects.
 fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
     let mut p = path.to_string();
-    let by_prefix: [(&str, &str); 22] = [
+    let by_prefix: [(&str, &str); 24] = [
+        ("/periodic-reports/submissions/{id}", &s.periodic_submission),
+        ("/periodic-reports/{id}", &s.periodic_report),
         ("/units/{id}", &s.team),
         ("/org/{id}", &s.team),
         ("/users/{id}", &s.user),
@@ -595,6 +686,9 @@ fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
     }
     if path.contains("/tasks/") {
         p = p.replace("{action}", "progress");
+    }
+    if path.contains("/periodic-reports/") {
+        p = p.replace("{action}", "return");
     }
     if path.contains("/office-documents/") {
         p = p.replace("{action}", "route");
@@ -717,6 +811,22 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
             json!({"title": v("Việc"), "unit_id": s.team, "due_on": "2026-03-20"})
         }
         ("POST", "/api/v1/tasks/{id}/actions/{action}") => json!({"note": v("Đang làm")}),
+        ("POST", "/api/v1/periodic-reports") => {
+            json!({"title": v("Báo cáo"), "recurrence": "monthly", "deadline_days": 5,
+                   "unit_id": s.province, "kind": "file"})
+        }
+        // A period that does not parse on one's own side; a valid report of the other side's
+        // team on the other.
+        ("POST", "/api/v1/periodic-reports/{id}/submissions") => {
+            json!({"period": if foreign { "2026-03" } else { "" }, "unit_id": s.team,
+                   "figures": {"so_vu": 1}})
+        }
+        ("POST", "/api/v1/periodic-reports/{id}/deactivate") => {
+            json!({"reason": v("Đã đủ số liệu")})
+        }
+        ("POST", "/api/v1/periodic-reports/submissions/{id}/actions/{action}") => {
+            json!({"note": v("Thiếu số liệu")})
+        }
         ("POST", "/api/v1/directives") => {
             json!({"root_unit_id": s.province, "summary": "Chỉ đạo", "message": v("Thực hiện")})
         }
@@ -822,6 +932,17 @@ fn page_form(path: &str, s: &Side, foreign: bool) -> Vec<(String, String)> {
             ("due_on", "2026-03-20".into()),
         ],
         "/tasks/{id}" => vec![("op", "progress".into()), ("note", v("Đang làm"))],
+        "/periodic-reports" => vec![
+            ("title", v("Báo cáo")),
+            ("recurrence", "monthly".into()),
+            ("deadline_days", "5".into()),
+            ("kind", "file".into()),
+            ("unit_id", s.province.clone()),
+        ],
+        "/periodic-reports/{id}/deactivate" => vec![("reason", v("Đã đủ số liệu"))],
+        "/periodic-reports/submissions/{id}" => {
+            vec![("op", "return".into()), ("note", v("Thiếu số liệu"))]
+        }
         "/directives" => vec![
             ("root_unit_id", s.province.clone()),
             ("summary", "Chỉ đạo".into()),
@@ -1016,7 +1137,10 @@ async fn send(
         }
         let mut req = client.request(m, &url);
         if method == "POST" {
-            if matches!(route, "/businesses/import" | "/cases/{id}/exhibits/new") {
+            if matches!(
+                route,
+                "/businesses/import" | "/cases/{id}/exhibits/new" | "/periodic-reports/{id}"
+            ) {
                 req = multipart(req, &[("csrf", None, &csrf), ("description", None, "")]);
             } else if route == "/verify/{code}" {
                 req = multipart(req, &[("file", Some("a.pdf"), "%PDF-1.4 not it")]);

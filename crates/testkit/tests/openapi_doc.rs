@@ -193,6 +193,31 @@ async fn document_is_valid_and_complete(t: TestApp) {
         .await;
     assert_eq!(s, 201, "{task}");
     let task = task["id"].as_str().unwrap().to_string();
+    let (s, report) = t
+        .post(
+            &admin,
+            "/api/v1/periodic-reports",
+            serde_json::json!({"title": "Báo cáo tháng", "unit_id": unit, "recurrence": "monthly",
+                               "deadline_days": 5, "prefill": true, "starts_on": "2026-02-01"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{report}");
+    let report = report["id"].as_str().unwrap().to_string();
+    let (_, pre) = t
+        .get(
+            &admin,
+            &format!("/api/v1/periodic-reports/{report}/prefill?period=2026-02&unit_id={d1}"),
+        )
+        .await;
+    let (s, sent) = t
+        .post(
+            &admin,
+            &format!("/api/v1/periodic-reports/{report}/submissions"),
+            serde_json::json!({"period": "2026-02", "unit_id": d1, "figures": pre["figures"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{sent}");
+    let sent = sent["id"].as_str().unwrap().to_string();
     for (path, item) in paths {
         // The event streams never end; they have their own tests.
         if item.get("get").is_none()
@@ -225,6 +250,14 @@ async fn document_is_valid_and_complete(t: TestApp) {
             .replace("/directives/{id}", &format!("/directives/{directive}"))
             .replace("/drafts/{id}", &format!("/drafts/{draft}"))
             .replace("/tasks/{id}", &format!("/tasks/{task}"))
+            .replace(
+                "/periodic-reports/submissions/{id}",
+                &format!("/periodic-reports/submissions/{sent}"),
+            )
+            .replace(
+                "/periodic-reports/{id}",
+                &format!("/periodic-reports/{report}"),
+            )
             .replace("{year}", "2026")
             .replace("{id}", &unit);
         let (s, b) = t.get(&admin, &url).await;

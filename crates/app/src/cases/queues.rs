@@ -37,6 +37,9 @@ pub struct Queues {
     pub overdue_documents: Vec<DocumentQueueItem>,
     /// Tasks given to the officer or a unit of their scope, still with them past the deadline.
     pub overdue_tasks: Vec<TaskQueueItem>,
+    /// Periodic reports a unit of the officer's scope must still send (or correct after a
+    /// return): due within 2 days, or overdue.
+    pub periodic_reports_due: Vec<crate::periodic_reports::PeriodicReportDue>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -151,6 +154,9 @@ impl App {
                 task_id: t.row.id,
             });
         }
+        q.periodic_reports_due = self
+            .periodic_reports_due(actor, QUEUE_LIMIT as usize)
+            .await?;
         Ok(q)
     }
 }

@@ -220,16 +220,8 @@ impl App {
                 "Chia theo ngày chỉ cho khoảng tối đa một năm; hãy chia theo tháng.",
             ));
         }
-        // Figures are as fresh as the last committed change.
-        self.reports_catch_up_if_idle().await?;
-        let pool = self.db.pool();
         let (f, t) = (day(from), day(to));
-        let total_rows = reports::sums(pool, &unit.id, Some(&f), &t, GroupKey::Total).await?;
-        let mut totals = fold(&total_rows).remove("").unwrap_or_default();
-        let all_time = fold(&reports::sums(pool, &unit.id, None, &t, GroupKey::Total).await?)
-            .remove("")
-            .unwrap_or_default();
-        totals.fines_outstanding = outstanding(all_time.fines_imposed, all_time.fines_collected);
+        let totals = self.report_totals(&unit.id, from, to).await?;
         let rows = match group_by {
             GroupBy::Period(p) => self.period_rows(&unit.id, from, to, p).await?,
             other => self.dimension_rows(&unit, &f, &t, other).await?,
@@ -243,6 +235,27 @@ impl App {
             totals,
             rows,
         })
+    }
+
+    /// The totals of a unit subtree over a period, as the summary shows them (its `totals`):
+    /// what periodic reports pre-fill. No permission check: the caller has checked who asks.
+    pub(crate) async fn report_totals(
+        &self,
+        unit_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<Figures> {
+        // Figures are as fresh as the last committed change.
+        self.reports_catch_up_if_idle().await?;
+        let pool = self.db.pool();
+        let (f, t) = (day(from), day(to));
+        let total_rows = reports::sums(pool, unit_id, Some(&f), &t, GroupKey::Total).await?;
+        let mut totals = fold(&total_rows).remove("").unwrap_or_default();
+        let all_time = fold(&reports::sums(pool, unit_id, None, &t, GroupKey::Total).await?)
+            .remove("")
+            .unwrap_or_default();
+        totals.fines_outstanding = outstanding(all_time.fines_imposed, all_time.fines_collected);
+        Ok(totals)
     }
 
     async fn period_rows(

@@ -101,6 +101,14 @@ pub enum Permission {
     AssignTasks,
     /// Work on a task given to oneself or one's unit: progress notes, completion.
     WorkOnTasks,
+    /// See the periodic reports defined by or for one's scope, their status boards and
+    /// submissions.
+    ViewPeriodicReports,
+    /// Define a periodic report (báo cáo định kỳ) for units of one's scope, and accept or return
+    /// the submissions.
+    DefinePeriodicReports,
+    /// Send one's unit's periodic report for a period.
+    SubmitPeriodicReports,
 }
 
 impl Role {
@@ -179,6 +187,13 @@ impl Role {
             // The leadership gives work: the head and deputies, a team leader to the team.
             AssignTasks => matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader),
             WorkOnTasks => !matches!(self, Viewer),
+            ViewPeriodicReports => true,
+            // The leadership asks for reports and reviews them, as it gives tasks.
+            DefinePeriodicReports => {
+                matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader)
+            }
+            // Any officer may fill in the unit's report (often the clerk or an inspector).
+            SubmitPeriodicReports => !matches!(self, Viewer),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod health;
 pub mod law;
 pub mod office;
 pub mod office_drafts;
+pub mod periodic_reports;
 pub mod reports;
 pub mod search;
 pub mod session;
@@ -64,6 +65,9 @@ use crate::error::ApiError;
         office_drafts::list, office_drafts::create, office_drafts::get_one, office_drafts::edit,
         office_drafts::act,
         tasks::list, tasks::create, tasks::get_one, tasks::act,
+        periodic_reports::list, periodic_reports::create, periodic_reports::get_one,
+        periodic_reports::board, periodic_reports::prefill, periodic_reports::submit,
+        periodic_reports::submission, periodic_reports::review, periodic_reports::deactivate,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth, &CommonErrors),
@@ -226,6 +230,14 @@ pub fn v1_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/tasks" => get(tasks::list).post(tasks::create),
         "/tasks/{id}" => get(tasks::get_one),
         "/tasks/{id}/actions/{action}" => post(tasks::act),
+        "/periodic-reports" => get(periodic_reports::list).post(periodic_reports::create),
+        "/periodic-reports/{id}" => get(periodic_reports::get_one),
+        "/periodic-reports/{id}/board" => get(periodic_reports::board),
+        "/periodic-reports/{id}/prefill" => get(periodic_reports::prefill),
+        "/periodic-reports/{id}/submissions" => post(periodic_reports::submit),
+        "/periodic-reports/{id}/deactivate" => post(periodic_reports::deactivate),
+        "/periodic-reports/submissions/{id}" => get(periodic_reports::submission),
+        "/periodic-reports/submissions/{id}/actions/{action}" => post(periodic_reports::review),
         "/directives" => get(office::directives).post(office::send),
         "/directives/{id}" => get(office::directive),
         "/directives/{id}/receipts" => get(office::receipts),

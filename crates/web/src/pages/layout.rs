@@ -83,6 +83,11 @@ impl Layout {
                 active: false,
             },
             NavItem {
+                href: "/periodic-reports",
+                label: "Báo cáo định kỳ",
+                active: false,
+            },
+            NavItem {
                 href: "/exhibits",
                 label: "Tang vật",
                 active: false,

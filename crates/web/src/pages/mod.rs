@@ -17,6 +17,7 @@ pub mod office;
 pub mod office_drafts;
 pub mod officers;
 pub mod org;
+pub mod periodic_reports;
 pub mod reports;
 pub mod search;
 pub mod stock_counts;
@@ -79,6 +80,9 @@ fn guarded_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/office/drafts/{id}" => get(office_drafts::detail).post(office_drafts::act),
         "/tasks" => get(tasks::list).post(tasks::create),
         "/tasks/{id}" => get(tasks::detail).post(tasks::act),
+        "/periodic-reports" => get(periodic_reports::list).post(periodic_reports::define),
+        "/periodic-reports/submissions/{id}" => get(periodic_reports::submission).post(periodic_reports::review),
+        "/periodic-reports/{id}/deactivate" => post(periodic_reports::deactivate),
         "/directives" => get(office::directives).post(office::send),
         "/directives/{id}" => get(office::directive),
         "/directives/{id}/acknowledge" => post(office::acknowledge),
@@ -96,6 +100,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteRow>) {
     for (_, rows) in [
         businesses::import::routes(),
         exhibit_register::routes(),
+        periodic_reports::routes(),
         documents::routes(),
     ] {
         table.extend(rows);
@@ -111,6 +116,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         // A file upload (multipart): its handler checks the CSRF token itself.
         .merge(businesses::import::routes().0)
         .merge(exhibit_register::routes().0)
+        .merge(periodic_reports::routes().0)
         // Public verification with a side-effect-free upload (no session, no CSRF token).
         .merge(documents::routes().0)
 }

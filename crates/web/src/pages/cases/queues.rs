@@ -92,6 +92,34 @@ pub fn fragment(q: &Queues) -> QueuesFragment {
                     })
                     .collect(),
             },
+            QueueView {
+                key: "periodic_reports_due",
+                title: "Báo cáo định kỳ phải nộp",
+                items: q
+                    .periodic_reports_due
+                    .iter()
+                    .map(|r| {
+                        let due = parse_date(&r.due_on)
+                            .map(format_date)
+                            .unwrap_or_else(|| r.due_on.clone());
+                        let flag = if r.returned {
+                            " · bị trả lại để sửa"
+                        } else if r.overdue {
+                            " · quá hạn"
+                        } else {
+                            ""
+                        };
+                        (
+                            format!(
+                                "/periodic-reports/{}?period={}&unit={}",
+                                r.report_id, r.period_key, r.unit_id
+                            ),
+                            format!("{} — {}", r.title, r.period_label),
+                            format!("{} · hạn nộp: {due}{flag}", r.unit_name),
+                        )
+                    })
+                    .collect(),
+            },
         ],
     }
 }
