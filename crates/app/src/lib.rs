@@ -18,6 +18,7 @@ pub mod law;
 pub mod lookup;
 pub mod office;
 pub mod officers;
+pub mod open_data;
 pub mod org;
 pub mod periodic_reports;
 pub mod reports;

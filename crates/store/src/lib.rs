@@ -21,6 +21,7 @@ pub mod office;
 pub mod office_drafts;
 pub mod outbox;
 pub mod periodic_reports;
+pub mod publications;
 pub mod reports;
 pub mod stock_counts;
 pub mod tasks;

@@ -93,6 +93,16 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/documents/{id}/corrections",
         Scoped(HandleCases),
     ),
+    (
+        "POST",
+        "/api/v1/documents/{id}/publish",
+        Scoped(PublishDecisions),
+    ),
+    (
+        "POST",
+        "/api/v1/documents/{id}/unpublish",
+        Scoped(PublishDecisions),
+    ),
     ("GET", "/api/v1/queues", Perm(ViewCases)),
     ("GET", "/api/v1/search", Signed),
     ("GET", "/api/v1/reports/summary", Perm(ViewReports)),
@@ -419,6 +429,12 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/events", Perm(ViewCases)),
     ("GET", "/documents/{id}/pdf", Scoped(ViewCases)),
     ("GET", "/verify/{code}", Public),
+    ("GET", "/public/open-data", Public),
+    ("GET", "/public/open-data/decisions.csv", Public),
+    ("GET", "/public/open-data/decisions.json", Public),
+    ("GET", "/public/open-data/statistics.csv", Public),
+    ("GET", "/public/open-data/statistics.json", Public),
+    ("GET", "/public/open-data/dictionary.json", Public),
     ("POST", "/verify/{code}", Public),
     ("GET", "/assets/{*path}", Public),
 ];
@@ -759,6 +775,8 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
         // permission and scope checks (409), and the case stays as it is.
         ("POST", "/api/v1/cases/{id}/actions/{action}") => json!({"content": "Đề xuất"}),
         ("POST", "/api/v1/documents/{id}/corrections") => json!({"reason": v("Ghi sai địa chỉ")}),
+        ("POST", "/api/v1/documents/{id}/publish") => json!({"reason": v("Điều 72 Luật XLVPHC")}),
+        ("POST", "/api/v1/documents/{id}/unpublish") => json!({"reason": v("Công bố nhầm")}),
         ("POST", "/api/v1/businesses") => {
             json!({"name": format!("Hộ thử {n}"), "kind": "household", "address": "Phố 3", "unit_id": d1_unit})
         }

@@ -5,6 +5,7 @@
 
 mod correct;
 pub mod form;
+pub mod publish;
 mod verify;
 
 use qltt_domain::case::DocumentKind;

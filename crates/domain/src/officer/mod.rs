@@ -109,6 +109,9 @@ pub enum Permission {
     DefinePeriodicReports,
     /// Send one's unit's periodic report for a period.
     SubmitPeriodicReports,
+    /// Publish an issued sanction decision in the open dataset (anonymised), or withdraw it: a
+    /// decision of the unit's leadership, as signing is.
+    PublishDecisions,
 }
 
 impl Role {
@@ -194,6 +197,7 @@ impl Role {
             }
             // Any officer may fill in the unit's report (often the clerk or an inspector).
             SubmitPeriodicReports => !matches!(self, Viewer),
+            PublishDecisions => matches!(self, Admin | UnitHead | DeputyUnitHead),
         }
     }
 }

@@ -5,7 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qltt_app::documents::CorrectionInput;
+use qltt_app::documents::publish::PublicationInput;
 use qltt_store::documents::DocumentRow;
+use qltt_store::publications::PublicationRow;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -108,5 +110,40 @@ pub async fn correct(
             content,
             verify_url,
         }),
+    ))
+}
+
+/// Publishes an issued sanction decision in the public open dataset (anonymised: no personal data
+/// of individuals), with the basis for publishing it; leaders of the issuing unit's scope.
+#[utoipa::path(operation_id = "documents_publish", post, path = "/api/v1/documents/{id}/publish", params(("id" = String, Path)),
+    request_body = PublicationInput,
+    responses((status = 201, body = PublicationRow), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PublicationInput>,
+) -> ApiResult<(StatusCode, Json<PublicationRow>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.publish_decision(&actor, &id, input).await?),
+    ))
+}
+
+/// Withdraws a published decision from the open dataset, with the reason (the publication keeps
+/// who withdrew it, when and why).
+#[utoipa::path(operation_id = "documents_unpublish", post, path = "/api/v1/documents/{id}/unpublish", params(("id" = String, Path)),
+    request_body = PublicationInput,
+    responses((status = 200, body = PublicationRow), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn unpublish(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PublicationInput>,
+) -> ApiResult<Json<PublicationRow>> {
+    Ok(Json(
+        state.app.unpublish_decision(&actor, &id, input).await?,
     ))
 }

@@ -16,6 +16,7 @@ pub mod login;
 pub mod office;
 pub mod office_drafts;
 pub mod officers;
+pub mod open_data;
 pub mod org;
 pub mod periodic_reports;
 pub mod reports;
@@ -102,6 +103,7 @@ pub fn routes() -> (Router<AppState>, Vec<RouteRow>) {
         exhibit_register::routes(),
         periodic_reports::routes(),
         documents::routes(),
+        open_data::routes(),
     ] {
         table.extend(rows);
     }
@@ -119,6 +121,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(periodic_reports::routes().0)
         // Public verification with a side-effect-free upload (no session, no CSRF token).
         .merge(documents::routes().0)
+        // Open data: public downloads, nothing to change.
+        .merge(open_data::routes().0)
 }
 
 /// The signed-in officer of a page request; without a valid session the browser is sent to the

@@ -1,0 +1,312 @@
+//! Open data (issue 8, part 5): a leader publishes issued sanction decisions; the public dataset
+//! (no sign-in) lists them anonymised — an organisation with its name and tax code, an individual
+//! with nothing that names them — as JSON, CSV and a page, with a data dictionary; a withdrawal
+//! takes a decision out and keeps the record; the statistics are the reports' own figures. Who may
+//! publish, and where, is checked as an attacker would. On SQLite and PostgreSQL; the test clock
+//! stands on Thu 05/03/2026.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use qltt_testkit::{TestApp, on_both};
+use serde_json::{Value, json};
+
+fn code(b: &Value) -> &str {
+    b["error"]["code"].as_str().unwrap_or("")
+}
+
+/// A case caught in the act in team 1's area with its violation recorded against `offender`,
+/// then decided by the team leader; returns (violation record id, decision id).
+async fn decided_case(
+    t: &TestApp,
+    offender: Value,
+    amount: i64,
+    penalty: &str,
+) -> (String, String) {
+    let ksv = t.login("qn.ksv1").await;
+    let leader = t.login("qn.doitruong1").await;
+    let d1 = t.unit_id("QN-D1").await;
+    let (s, c) = t
+        .post(&ksv, "/api/v1/cases", json!({"unit_id": d1, "origin": "caught_in_act", "summary": "Bày bán mỹ phẩm nhập lậu"}))
+        .await;
+    assert_eq!(s, 201, "{c}");
+    let id = c["id"].as_str().unwrap().to_string();
+    let (s, r) = t
+        .post(&ksv, &format!("/api/v1/cases/{id}/actions/record_violation"), json!({
+            "recorded_at": "2026-03-05T01:30:00Z",
+            "place": "Số 1 đường Hạ Long, phường Bãi Cháy",
+            "offender": offender,
+            "violations": [{"violation_type_id": "D98-15-1-e", "facts": "Ông Nguyễn Văn A bày bán 120 hộp kem nhập lậu tại nhà riêng"}]
+        }))
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let record = r["produced"][0]["id"].as_str().unwrap().to_string();
+    let (s, d) = t
+        .post(&leader, &format!("/api/v1/cases/{id}/actions/issue_sanction"), json!({
+            "issued_on": "2026-03-05", "fines": [{"violation_type_id": "D98-15-1-e", "amount": amount}],
+            "additional_penalties": [penalty]
+        }))
+        .await;
+    assert_eq!(s, 200, "{d}");
+    (record, d["produced"][0]["id"].as_str().unwrap().to_string())
+}
+
+async fn count(t: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(t.app.db.pool())
+        .await
+        .unwrap();
+    n
+}
+
+async fn public(t: &TestApp, path: &str) -> (u16, String) {
+    let r = t.http.get(t.url(path)).send().await.unwrap();
+    let s = r.status().as_u16();
+    (s, r.text().await.unwrap())
+}
+
+async fn published_decisions_are_open_and_anonymous(t: TestApp) {
+    let (record, org_decision) = decided_case(
+        &t,
+        json!({"kind": "organization", "name": "Công ty TNHH Mỹ phẩm Hạ Long", "id_number": "5701234567",
+               "address": "Số 9 Trần Hưng Đạo, Hạ Long", "representative": "Trần Thị B"}),
+        30_000_000,
+        "Tịch thu tang vật vi phạm",
+    )
+    .await;
+    let (_, person_decision) = decided_case(
+        &t,
+        json!({"kind": "individual", "name": "Nguyễn Văn A", "id_number": "022080000123", "address": "Tổ 5 khu 3, Hạ Long"}),
+        15_000_000,
+        "Tịch thu hàng của ông Nguyễn Văn A",
+    )
+    .await;
+
+    // Nothing is public before a leader publishes.
+    let (s, body) = public(&t, "/public/open-data/decisions.json").await;
+    assert_eq!((s, body.as_str()), (200, "[]"));
+
+    // Who may publish: not the inspector, not the team leader; the province's head may.
+    let basis = json!({"reason": "Điều 72 Luật XLVPHC: vi phạm gây ảnh hưởng xấu đến dư luận"});
+    let publish = |d: &str| format!("/api/v1/documents/{d}/publish");
+    for who in ["qn.ksv1", "qn.doitruong1"] {
+        let tok = t.login(who).await;
+        let (s, b) = t.post(&tok, &publish(&org_decision), basis.clone()).await;
+        assert_eq!(s, 403, "{who}: {b}");
+    }
+    // Another province's head does not even see it.
+    let bn = t.login("bn.chicuctruong").await;
+    let (s, b) = t.post(&bn, &publish(&org_decision), basis.clone()).await;
+    assert_eq!((s, code(&b)), (404, "document.not_found"), "{b}");
+    let head = t.login("qn.chicuctruong").await;
+    // A basis is required; a violation record is not a decision to publish.
+    let (s, b) = t
+        .post(&head, &publish(&org_decision), json!({"reason": " "}))
+        .await;
+    assert_eq!(s, 400, "{b}");
+    let (s, b) = t.post(&head, &publish(&record), basis.clone()).await;
+    assert_eq!((s, code(&b)), (422, "document.not_publishable"), "{b}");
+    for d in [&org_decision, &person_decision] {
+        let (s, b) = t.post(&head, &publish(d), basis.clone()).await;
+        assert_eq!(s, 201, "{b}");
+        assert_eq!(b["document_id"], d.as_str());
+    }
+    let (s, b) = t.post(&head, &publish(&org_decision), basis.clone()).await;
+    assert_eq!((s, code(&b)), (409, "document.already_published"), "{b}");
+
+    // The dataset, with no sign-in.
+    let (s, body) = public(&t, "/public/open-data/decisions.json").await;
+    assert_eq!(s, 200);
+    let items: Vec<Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(items.len(), 2, "{body}");
+    let org = items
+        .iter()
+        .find(|i| i["offender_kind"] == "organization")
+        .unwrap();
+    assert_eq!(org["offender_name"], "Công ty TNHH Mỹ phẩm Hạ Long");
+    assert_eq!(org["tax_code"], "5701234567");
+    assert_eq!(org["fine_total"], 30_000_000);
+    assert_eq!(
+        org["additional_penalties"],
+        json!(["Tịch thu tang vật vi phạm"])
+    );
+    assert_eq!(org["issued_on"], "2026-03-05");
+    assert!(
+        org["decision_number"]
+            .as_str()
+            .unwrap()
+            .ends_with("/QĐ-XPHC"),
+        "{org}"
+    );
+    assert!(
+        org["verify_url"].as_str().unwrap().contains("/verify/"),
+        "{org}"
+    );
+    let act = &org["violations"][0];
+    assert_eq!(act["fine"], 30_000_000);
+    assert!(!act["description"].as_str().unwrap().is_empty(), "{org}");
+    assert!(!act["legal_basis"].as_str().unwrap().is_empty(), "{org}");
+    let person = items
+        .iter()
+        .find(|i| i["offender_kind"] == "individual")
+        .unwrap();
+    assert_eq!(person["offender_name"], Value::Null);
+    assert_eq!(person["tax_code"], Value::Null);
+    assert_eq!(person["additional_penalties"], json!([]));
+    assert_eq!(person["fine_total"], 15_000_000);
+    // Nothing of the person anywhere in the dataset: name, identity number, address, the facts
+    // as written, the representative of the company.
+    let (_, csv) = public(&t, "/public/open-data/decisions.csv").await;
+    let (_, page) = public(&t, "/public/open-data").await;
+    for text in [&body, &csv, &page] {
+        for secret in [
+            "Nguyễn Văn A",
+            "022080000123",
+            "Tổ 5 khu 3",
+            "nhà riêng",
+            "Trần Thị B",
+            "Trần Hưng Đạo",
+        ] {
+            assert!(!text.contains(secret), "{secret:?} is published: {text}");
+        }
+    }
+    assert!(csv.starts_with('\u{feff}'), "CSV without BOM");
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert!(
+        lines[0].starts_with("decision_number,issued_on,issuing_unit,offender_kind"),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(csv.contains("Công ty TNHH Mỹ phẩm Hạ Long"), "{csv}");
+    assert!(page.contains("Công ty TNHH Mỹ phẩm Hạ Long"), "{page}");
+    assert!(page.contains("Cá nhân (không công bố danh tính)"), "{page}");
+    assert!(page.contains("30.000.000 đồng"), "{page}");
+
+    // The dictionary names every field the dataset has.
+    let (_, dict) = public(&t, "/public/open-data/dictionary.json").await;
+    let dict: Vec<Value> = serde_json::from_str(&dict).unwrap();
+    for key in org.as_object().unwrap().keys() {
+        assert!(
+            dict.iter()
+                .any(|e| e["dataset"] == "decisions" && e["field"] == key.as_str()),
+            "{key} is not in the dictionary"
+        );
+    }
+
+    // Withdrawn: out of the dataset, the record stays and both steps are audited.
+    let (s, b) = t
+        .post(
+            &head,
+            &format!("/api/v1/documents/{person_decision}/unpublish"),
+            json!({"reason": "Công bố nhầm"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["withdraw_reason"], "Công bố nhầm");
+    let (s, b) = t
+        .post(
+            &head,
+            &format!("/api/v1/documents/{person_decision}/unpublish"),
+            json!({"reason": "Lần nữa"}),
+        )
+        .await;
+    assert_eq!((s, code(&b)), (409, "document.not_published"), "{b}");
+    let (_, body) = public(&t, "/public/open-data/decisions.json").await;
+    let items: Vec<Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(items.len(), 1, "{body}");
+    assert_eq!(items[0]["offender_kind"], "organization");
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM document_publications").await,
+        2
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'document.publish'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'document.unpublish'"
+        )
+        .await,
+        1
+    );
+    // Published again after the withdrawal: a new publication, the old one kept.
+    let (s, b) = t
+        .post(&head, &publish(&person_decision), basis.clone())
+        .await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM document_publications").await,
+        3
+    );
+}
+on_both!(open_decisions, published_decisions_are_open_and_anonymous);
+
+async fn statistics_are_the_reports_figures(t: TestApp) {
+    decided_case(
+        &t,
+        json!({"kind": "individual", "name": "Lê Văn C", "id_number": "022080000999", "address": "Cẩm Phả"}),
+        15_000_000,
+        "Tịch thu tang vật vi phạm",
+    )
+    .await;
+    let (s, body) = public(&t, "/public/open-data/statistics.json?year=2026").await;
+    assert_eq!(s, 200, "{body}");
+    let stats: Vec<Value> = serde_json::from_str(&body).unwrap();
+    let total = stats.iter().find(|r| r["dimension"] == "total").unwrap();
+    // The national figures as a national leader reads them in the reports.
+    let admin = t.login("admin").await;
+    let root = t.unit_id("TW").await;
+    let (s, summary) = t
+        .get(
+            &admin,
+            &format!(
+                "/api/v1/reports/summary?unit={root}&from=2026-01-01&to=2026-03-05&group_by=unit"
+            ),
+        )
+        .await;
+    assert_eq!(s, 200, "{summary}");
+    for m in [
+        "cases_inspected",
+        "cases_with_violations",
+        "violations",
+        "fines_imposed",
+        "fines_collected",
+        "value_confiscated",
+    ] {
+        assert_eq!(total[m], summary["totals"][m], "{m}: {total} vs {summary}");
+    }
+    assert!(
+        total["fines_imposed"].as_i64().unwrap() >= 12_000_000,
+        "{total}"
+    );
+    // By unit: the rows of the reports by unit.
+    let by_unit: Vec<&Value> = stats.iter().filter(|r| r["dimension"] == "unit").collect();
+    assert_eq!(by_unit.len(), summary["rows"].as_array().unwrap().len());
+    // Months of the year up to today, and the groups.
+    assert!(
+        stats
+            .iter()
+            .any(|r| r["dimension"] == "month" && r["key"] == "2026-03-01"),
+        "{body}"
+    );
+    assert!(stats.iter().any(|r| r["dimension"] == "group"), "{body}");
+    let (s, csv) = public(&t, "/public/open-data/statistics.csv?year=2026").await;
+    assert_eq!(s, 200);
+    assert!(
+        csv.trim_start_matches('\u{feff}')
+            .starts_with("year,dimension,key,label,cases_inspected"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), stats.len() + 1);
+    // A year in the future or not a year: a clear refusal.
+    for bad in ["2027", "hai-nghin"] {
+        let (s, b) = public(&t, &format!("/public/open-data/statistics.json?year={bad}")).await;
+        assert_eq!(s, 400, "{bad}: {b}");
+        assert!(b.contains("open_data.invalid_year"), "{b}");
+    }
+}
+on_both!(open_statistics, statistics_are_the_reports_figures);
