@@ -556,6 +556,63 @@ pub async fn open_deadlines(
         .await?)
 }
 
+/// Open deadlines of a subtree due by `until`, counted per unit and kind, overdue (before
+/// `today`) apart from the rest (the dashboard's deadlines at risk).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeadlineRiskRow {
+    pub unit_id: String,
+    pub kind: String,
+    pub overdue: i64,
+    pub n: i64,
+}
+
+pub async fn deadline_risk(
+    pool: &AnyPool,
+    scope_root: &str,
+    today: &str,
+    until: &str,
+) -> Result<Vec<DeadlineRiskRow>, StoreError> {
+    let sql = format!(
+        "SELECT d.unit_id, d.kind, CASE WHEN d.due_on < $2 THEN 1 ELSE 0 END AS overdue, \
+                COUNT(*) AS n \
+         FROM case_deadlines d \
+         WHERE d.met_at IS NULL AND d.due_on <= $3 AND d.unit_id IN ({scope}) \
+         GROUP BY d.unit_id, d.kind, CASE WHEN d.due_on < $2 THEN 1 ELSE 0 END",
+        scope = crate::units::SCOPE_SUBQUERY
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(scope_root)
+        .bind(today)
+        .bind(until)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The cases of a subtree with an open deadline due in `[from, until]` (`from` empty: any time
+/// before), soonest first: the cases behind a "deadlines at risk" figure.
+pub async fn cases_with_open_deadlines(
+    pool: &AnyPool,
+    scope_root: &str,
+    from: &str,
+    until: &str,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    let sql = format!(
+        "SELECT d.case_id, MIN(d.due_on) AS due FROM case_deadlines d \
+         WHERE d.met_at IS NULL AND d.due_on >= $2 AND d.due_on <= $3 AND d.unit_id IN ({scope}) \
+         GROUP BY d.case_id ORDER BY due, d.case_id LIMIT $4",
+        scope = crate::units::SCOPE_SUBQUERY
+    );
+    let rows: Vec<(String, String)> = sqlx::query_as(&sql)
+        .bind(scope_root)
+        .bind(from)
+        .bind(until)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|(id, _)| id).collect())
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct PaymentRow {
     pub paid_on: String,

@@ -106,6 +106,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/queues", Perm(ViewCases)),
     ("GET", "/api/v1/search", Signed),
     ("GET", "/api/v1/reports/summary", Perm(ViewReports)),
+    ("GET", "/api/v1/reports/deadlines", Perm(ViewReports)),
     ("GET", "/api/v1/reports/summary.csv", Perm(ViewReports)),
     ("GET", "/api/v1/reports/summary.xlsx", Perm(ViewReports)),
     ("GET", "/api/v1/events", Perm(ViewCases)),

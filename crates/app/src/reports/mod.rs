@@ -5,6 +5,7 @@
 pub mod export;
 mod job;
 mod reconcile;
+pub mod risk;
 mod source;
 
 use std::collections::{BTreeMap, HashMap};
@@ -28,6 +29,41 @@ pub(crate) static WAKE: LazyLock<Notify> = LazyLock::new(Notify::new);
 
 pub(crate) fn outbox_written() {
     WAKE.notify_one();
+}
+
+/// Which child of a chosen unit each unit of its subtree lies under (a merged unit under its
+/// successor); the chosen unit's own records form their own bucket (its id).
+pub(crate) struct Buckets {
+    up: HashMap<String, Option<String>>,
+    root: String,
+}
+
+impl Buckets {
+    pub(crate) fn new(tree: &[units::UnitRow], root: &str) -> Buckets {
+        Buckets {
+            up: tree
+                .iter()
+                .map(|u| {
+                    let up = u.merged_into.clone().or_else(|| u.parent_id.clone());
+                    (u.id.clone(), up)
+                })
+                .collect(),
+            root: root.to_string(),
+        }
+    }
+
+    pub(crate) fn of(&self, id: &str) -> String {
+        let mut cur = id.to_string();
+        for _ in 0..64 {
+            let Some(up) = self.up.get(&cur) else { break };
+            match up {
+                Some(up) if *up == self.root => return cur,
+                Some(up) if cur != self.root => cur = up.clone(),
+                _ => break,
+            }
+        }
+        self.root.clone()
+    }
 }
 
 /// The figures of one row (or the total). Money in đồng.
@@ -340,21 +376,8 @@ impl App {
             // Each unit's figures go to the child of the chosen unit it lies under (a merged
             // unit under its successor); the chosen unit's own cases form their own row.
             let tree = units::subtree(pool, &unit.id).await?;
-            let index: HashMap<&str, &units::UnitRow> =
-                tree.iter().map(|u| (u.id.as_str(), u)).collect();
-            let bucket = |id: &str| -> String {
-                let mut cur = id;
-                for _ in 0..64 {
-                    let Some(u) = index.get(cur) else { break };
-                    let up = u.merged_into.as_deref().or(u.parent_id.as_deref());
-                    match up {
-                        Some(up) if up == unit.id => return cur.to_string(),
-                        Some(up) if cur != unit.id => cur = up,
-                        _ => break,
-                    }
-                }
-                unit.id.clone()
-            };
+            let buckets = Buckets::new(&tree, &unit.id);
+            let bucket = |id: &str| buckets.of(id);
             for u in &tree {
                 labels.insert(u.id.clone(), u.name.clone());
             }
@@ -393,7 +416,9 @@ impl App {
         Ok(rows)
     }
 
-    /// The ids of the cases behind a figure (drill-down), at most `limit`.
+    /// The ids of the cases behind a figure (drill-down), at most `limit`. Besides the measures,
+    /// `deadlines_overdue` and `deadlines_due_soon` give the cases behind the deadlines at risk
+    /// (as of today; `from` and `to` do not apply).
     pub async fn report_cases(
         &self,
         actor: &Actor,
@@ -404,6 +429,9 @@ impl App {
         limit: i64,
     ) -> AppResult<Vec<String>> {
         let unit = self.report_unit(actor, unit_id).await?;
+        if let Some(overdue) = risk::drill(measure) {
+            return self.risk_cases(&unit.id, overdue, limit).await;
+        }
         let measure = Measure::parse(measure)?;
         self.reports_catch_up_if_idle().await?;
         Ok(reports::cases_behind(

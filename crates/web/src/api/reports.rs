@@ -119,3 +119,30 @@ pub fn file_response(s: &Summary, format: &str) -> qltt_app::AppResult<Response>
     )
         .into_response())
 }
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RiskParams {
+    /// The unit whose subtree is counted (default: the caller's unit). `unit_id` is accepted too.
+    #[serde(alias = "unit_id")]
+    pub unit: Option<String>,
+}
+
+/// Deadlines at risk as of today: the open deadlines of a unit subtree overdue or due within 2
+/// days, in total, by unit below it and by kind of deadline (the dashboard's panel).
+#[utoipa::path(operation_id = "reports_deadlines", get, path = "/api/v1/reports/deadlines", params(RiskParams),
+    responses((status = 200, body = qltt_app::reports::risk::DeadlineRisk), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn deadlines(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiQuery(p): ApiQuery<RiskParams>,
+) -> ApiResult<Json<qltt_app::reports::risk::DeadlineRisk>> {
+    Ok(Json(
+        state
+            .app
+            .deadline_risk(&actor, p.unit.as_deref().filter(|u| !u.is_empty()))
+            .await?,
+    ))
+}

@@ -57,6 +57,27 @@ struct ReportPage {
     unit_rows: Vec<TableRow>,
     group_rows: Vec<TableRow>,
     export: String,
+    /// Deadlines at risk (as of today, whatever the period).
+    risk: qltt_app::reports::risk::DeadlineRisk,
+    risk_chart: String,
+    /// (label, overdue, due soon, drill-down of each) per unit, then per kind of deadline.
+    risk_units: Vec<RiskLine>,
+    risk_kinds: Vec<RiskLine>,
+    risk_overdue_href: String,
+    risk_soon_href: String,
+}
+
+pub struct RiskLine {
+    pub label: String,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub overdue_href: Option<String>,
+    pub soon_href: Option<String>,
+}
+
+/// The cases behind a deadlines-at-risk figure (the list wants a period: today's date).
+fn risk_drill(key: &str, today: &str, unit: &str) -> String {
+    format!("/cases?report={key}&from={today}&to={today}&unit={unit}")
 }
 
 fn text(m: Measure, v: i64) -> String {
@@ -128,6 +149,13 @@ pub async fn dashboard(
         (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
             return error_page(layout, &e);
         }
+    };
+    let risk = match app
+        .deadline_risk(&actor, Some(q.unit.as_str()).filter(|u| !u.is_empty()))
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return error_page(layout, &e),
     };
     let s: &Summary = &by_unit;
     let (f, t, u) = (s.from.clone(), s.to.clone(), s.unit_id.clone());
@@ -216,7 +244,48 @@ pub async fn dashboard(
         .iter()
         .map(|r| table_row(r.label.clone(), &r.figures, None))
         .collect();
+    use qltt_app::reports::risk::{DUE_SOON, OVERDUE};
+    let today = risk.today.clone();
+    let risk_units: Vec<RiskLine> = risk
+        .by_unit
+        .iter()
+        .map(|r| RiskLine {
+            label: r.label.clone(),
+            overdue: r.overdue,
+            due_soon: r.due_soon,
+            overdue_href: (r.overdue > 0).then(|| risk_drill(OVERDUE, &today, &r.key)),
+            soon_href: (r.due_soon > 0).then(|| risk_drill(DUE_SOON, &today, &r.key)),
+        })
+        .collect();
+    let risk_kinds: Vec<RiskLine> = risk
+        .by_kind
+        .iter()
+        .map(|r| RiskLine {
+            label: r.label.clone(),
+            overdue: r.overdue,
+            due_soon: r.due_soon,
+            overdue_href: None,
+            soon_href: None,
+        })
+        .collect();
+    let risk_items: Vec<Item> = risk
+        .by_unit
+        .iter()
+        .filter(|r| r.overdue + r.due_soon > 0)
+        .map(|r| Item {
+            label: r.label.clone(),
+            value: r.overdue,
+            text: format!("{} quá hạn · {} sắp đến hạn", r.overdue, r.due_soon),
+            href: Some(risk_drill(OVERDUE, &today, &r.key)),
+        })
+        .collect();
     render(&ReportPage {
+        risk_chart: charts::bars("Thời hạn đã quá theo đơn vị", &risk_items),
+        risk_overdue_href: risk_drill(OVERDUE, &today, &risk.unit_id),
+        risk_soon_href: risk_drill(DUE_SOON, &today, &risk.unit_id),
+        risk_units,
+        risk_kinds,
+        risk,
         layout,
         period_text: format!("từ {} đến {}", format_date(from), format_date(to)),
         from: f.clone(),

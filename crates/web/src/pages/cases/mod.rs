@@ -145,7 +145,23 @@ async fn report_list(state: &AppState, actor: &Actor, layout: Layout, q: &ListQu
             Err(e) => return error_page(layout, &e),
         }
     }
-    let label = qltt_domain::report::Measure::parse(&q.report).map_or("", |m| m.label());
+    let more = if ids.len() == 200 {
+        " (200 vụ việc đầu)"
+    } else {
+        ""
+    };
+    let note = match qltt_app::reports::risk::drill_label(&q.report) {
+        // Deadlines at risk are as of today, not over a period.
+        Some(label) => format!("Các vụ việc có «{label}» (tính đến hôm nay){more}."),
+        None => {
+            let label = qltt_domain::report::Measure::parse(&q.report).map_or("", |m| m.label());
+            format!(
+                "Các vụ việc được tính vào chỉ tiêu «{label}» từ {} đến {}{more}.",
+                format_date(from),
+                format_date(to),
+            )
+        }
+    };
     render(&ListPage {
         layout,
         states: CaseState::ALL
@@ -153,16 +169,7 @@ async fn report_list(state: &AppState, actor: &Actor, layout: Layout, q: &ListQu
             .map(|s| (s.as_str(), s.label()))
             .collect(),
         state: String::new(),
-        report_note: Some(format!(
-            "Các vụ việc được tính vào chỉ tiêu «{label}» từ {} đến {}{}.",
-            format_date(from),
-            format_date(to),
-            if ids.len() == 200 {
-                " (200 vụ việc mới nhất)"
-            } else {
-                ""
-            }
-        )),
+        report_note: Some(note),
         items,
         next: None,
         can_open: false,
