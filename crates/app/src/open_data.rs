@@ -178,7 +178,10 @@ impl App {
                 },
                 status: r.status,
                 verify_url: r.verify_code.map(|c| format!("{base}/verify/{c}")),
-                published_on: r.published_at.chars().take(10).collect(),
+                // The day in Việt Nam (the instant is stored in UTC).
+                published_on: qltt_store::parse_ts(&r.published_at)
+                    .map(|t| legal_day(t).format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|_| r.published_at.chars().take(10).collect()),
             });
         }
         Ok(out)

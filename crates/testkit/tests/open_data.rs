@@ -129,6 +129,7 @@ async fn published_decisions_are_open_and_anonymous(t: TestApp) {
         json!(["Tịch thu tang vật vi phạm"])
     );
     assert_eq!(org["issued_on"], "2026-03-05");
+    assert_eq!(org["published_on"], "2026-03-05");
     assert!(
         org["decision_number"]
             .as_str()
