@@ -253,15 +253,7 @@ async fn crash_and_recover(backend: Backend) {
         effects.insert(a.key.clone(), effect(a, *s, b));
     }
     for a in &unanswered {
-        let mut out = None;
-        for _ in 0..20 {
-            out = send(&client, &base, &token, a).await;
-            if out.is_some() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        let (s, b) = out.unwrap_or_else(|| panic!("{} never answered after restart", a.key));
+        let (s, b) = retry(&client, &base, &token, a).await;
         if s == 409 {
             without_answer += 1;
         }
@@ -314,15 +306,30 @@ async fn crash_and_recover(backend: Backend) {
     store.close().await;
     drop(server);
 
+    audit_verify(&db.url, &data);
+    eprintln!(
+        "{backend:?}: killed after {killed_at} answers; {} unanswered retried ({without_answer} \
+         applied before the kill without an answer); {} actions exactly once",
+        unanswered.len(),
+        actions.len()
+    );
+}
+
+/// Sends an action again until the restarted server answers (it may still be starting).
+async fn retry(client: &reqwest::Client, base: &str, token: &str, a: &Action) -> (u16, Value) {
+    for _ in 0..20 {
+        if let Some(out) = send(client, base, token, a).await {
+            return out;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{} never answered after restart", a.key)
+}
+
+/// `qltt audit verify` on the database and files the server used: the chain must be intact.
+fn audit_verify(db: &str, data: &str) {
     let out = Command::new(env!("CARGO_BIN_EXE_qltt"))
-        .args([
-            "--database",
-            &db.url,
-            "--data-dir",
-            &data,
-            "audit",
-            "verify",
-        ])
+        .args(["--database", db, "--data-dir", data, "audit", "verify"])
         .env("QLTT_LOG", "warn")
         .output()
         .unwrap();
@@ -331,12 +338,6 @@ async fn crash_and_recover(backend: Backend) {
         "audit verify after the crash: {}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!(
-        "{backend:?}: killed after {killed_at} answers; {} unanswered retried ({without_answer} \
-         applied before the kill without an answer); {} actions exactly once",
-        unanswered.len(),
-        actions.len()
     );
 }
 
@@ -440,15 +441,7 @@ async fn directives_crash_and_recover(backend: Backend) {
         }
     }
     for a in &unanswered {
-        let mut out = None;
-        for _ in 0..20 {
-            out = send(&client, &server.base, &token, a).await;
-            if out.is_some() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        let (s, b) = out.unwrap_or_else(|| panic!("{} never answered after restart", a.key));
+        let (s, b) = retry(&client, &server.base, &token, a).await;
         effects.insert(a.key.clone(), effect(a, s, &b));
     }
 
@@ -489,24 +482,7 @@ async fn directives_crash_and_recover(backend: Backend) {
     assert_eq!(dupes, 0);
     store.close().await;
     drop(server);
-    let out = Command::new(env!("CARGO_BIN_EXE_qltt"))
-        .args([
-            "--database",
-            &db.url,
-            "--data-dir",
-            &data,
-            "audit",
-            "verify",
-        ])
-        .env("QLTT_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "audit verify after the crash: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    audit_verify(&db.url, &data);
     eprintln!(
         "{backend:?}: {} of {DIRECTIVES} directives unanswered at the kill and retried; each once, \
          to all {active} units",
