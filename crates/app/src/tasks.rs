@@ -47,7 +47,9 @@ pub struct TaskInput {
 }
 
 /// A step: `progress` takes `note` and an optional `progress` (0–100) and `attachments`;
-/// `complete` an optional `note` and `attachments`; `accept` an optional `note`; `return` a `note`.
+/// `complete` an optional `note` and `attachments`; `accept` an optional `note`; `return` a `note`;
+/// `reassign` a `note` (why) and a new `unit_id` or `officer_id` and/or a new `due_on`; `cancel`
+/// a `note` (why).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskActionInput {
@@ -57,6 +59,15 @@ pub struct TaskActionInput {
     pub progress: Option<i64>,
     #[serde(default)]
     pub attachments: Vec<String>,
+    /// `reassign` only: the unit of your scope that takes the task over…
+    #[serde(default)]
+    pub unit_id: Option<String>,
+    /// …or the officer of your scope (at most one of the two; neither keeps the assignee).
+    #[serde(default)]
+    pub officer_id: Option<String>,
+    /// `reassign` only: the new deadline, YYYY-MM-DD (or dd/mm/yyyy), not in the past.
+    #[serde(default)]
+    pub due_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -112,6 +123,15 @@ impl Task {
 pub struct TaskPage {
     pub items: Vec<Task>,
     pub next_cursor: Option<String>,
+}
+
+/// Who holds a reassigned task and until when, with the journal's line and the audit's record.
+struct Reassignment {
+    unit_id: String,
+    officer_id: Option<String>,
+    due_on: String,
+    summary: String,
+    details: serde_json::Value,
 }
 
 fn not_found() -> AppError {
@@ -366,6 +386,60 @@ impl App {
         })
     }
 
+    /// The new holder and deadline of a reassigned task: a unit or officer of the actor's scope
+    /// (else 403) or the present one, and a deadline not in the past or the present one; the
+    /// same holder and deadline again is 400 `task.nothing_changed`.
+    async fn task_reassignment(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        row: &TaskRow,
+        input: &TaskActionInput,
+    ) -> AppResult<Reassignment> {
+        let (unit_id, officer_id) = match (opt(&input.unit_id), opt(&input.officer_id)) {
+            (None, None) => (
+                row.assignee_unit_id.clone(),
+                row.assignee_officer_id.clone(),
+            ),
+            (unit, officer) => self.task_assignee(tx, actor, unit, officer).await?,
+        };
+        let due_on = match opt(&input.due_on) {
+            Some(raw) => {
+                let due = parse_day(raw)?;
+                rules::check_due_on(due, legal_day(self.now()))?;
+                due.format("%Y-%m-%d").to_string()
+            }
+            None => row.due_on.clone(),
+        };
+        if unit_id == row.assignee_unit_id
+            && officer_id == row.assignee_officer_id
+            && due_on == row.due_on
+        {
+            return Err(AppError::bad_input(
+                "task.nothing_changed",
+                "Chọn đơn vị hoặc công chức khác, hoặc hạn hoàn thành mới.",
+            ));
+        }
+        let holder = match &officer_id {
+            Some(o) => self.officer_label(o).await?,
+            None => self.unit_name(&unit_id).await?.unwrap_or_default(),
+        };
+        let due_text = parse_date(&due_on)
+            .map(format_date)
+            .unwrap_or_else(|| due_on.clone());
+        Ok(Reassignment {
+            summary: format!("Giao cho {holder}, hạn {due_text}"),
+            details: json!({
+                "from": {"unit_id": row.assignee_unit_id, "officer_id": row.assignee_officer_id,
+                    "due_on": row.due_on},
+                "to": {"unit_id": unit_id, "officer_id": officer_id, "due_on": due_on},
+            }),
+            unit_id,
+            officer_id,
+            due_on,
+        })
+    }
+
     /// Takes a step. Unknown step: 404 `task.unknown_action`; a step the actor may not take:
     /// 403; one the state does not allow: 409 `task.invalid_transition`.
     #[tracing::instrument(skip(self, actor, input), fields(actor = %actor.id, task_id = %id))]
@@ -380,10 +454,22 @@ impl App {
             AppError::new(
                 ErrorKind::NotFound,
                 "task.unknown_action",
-                "Không có thao tác này (progress, complete, accept, return).",
+                "Không có thao tác này (progress, complete, accept, return, reassign, cancel).",
             )
         })?;
         let note = bounded_text("note", input.note.as_deref().unwrap_or(""), 5000, false)?;
+        let reassigning = action == TaskAction::Reassign;
+        if !reassigning
+            && (opt(&input.unit_id).is_some()
+                || opt(&input.officer_id).is_some()
+                || opt(&input.due_on).is_some())
+        {
+            // Said so rather than ignored: a client must not believe it moved a deadline.
+            return Err(AppError::bad_input(
+                "task.reassign_only",
+                "Người nhận và hạn mới chỉ đổi được bằng thao tác giao lại (reassign).",
+            ));
+        }
         let mut tx = self.db.begin(self.now()).await?;
         if !store::visible_to(tx.conn(), id, &actor.unit_id, &actor.id).await? {
             return Err(not_found());
@@ -403,7 +489,25 @@ impl App {
             .require_files(&mut tx, actor, &input.attachments)
             .await?;
         let attachments_json = serde_json::to_string(&attachments).map_err(AppError::internal)?;
-        if !store::set_state(&mut tx, &row.id, state.as_str(), next.as_str(), progress).await? {
+        let mut extra = serde_json::Value::Null;
+        let mut journal_note = note.clone();
+        let moved = if reassigning {
+            let change = self.task_reassignment(&mut tx, actor, &row, &input).await?;
+            journal_note = format!("{note}\n→ {}", change.summary);
+            extra = change.details;
+            store::reassign(
+                &mut tx,
+                &row.id,
+                state.as_str(),
+                &change.unit_id,
+                change.officer_id.as_deref(),
+                &change.due_on,
+            )
+            .await?
+        } else {
+            store::set_state(&mut tx, &row.id, state.as_str(), next.as_str(), progress).await?
+        };
+        if !moved {
             return Err(AppError::new(
                 ErrorKind::Conflict,
                 "task.invalid_transition",
@@ -417,11 +521,16 @@ impl App {
             &row.id,
             action.as_str(),
             &actor.id,
-            &note,
+            &journal_note,
             noted_progress,
             &attachments_json,
         )
         .await?;
+        let mut details = json!({"from": state.as_str(), "to": next.as_str(), "note": note,
+            "progress": progress, "attachments": attachments});
+        if reassigning {
+            details["reassigned"] = extra;
+        }
         crate::record(
             &mut tx,
             actor,
@@ -431,13 +540,14 @@ impl App {
                     TaskAction::Complete => "task.complete",
                     TaskAction::Accept => "task.accept",
                     TaskAction::Return => "task.return",
+                    TaskAction::Reassign => "task.reassign",
+                    TaskAction::Cancel => "task.cancel",
                 },
                 entity_type: "task",
                 entity_id: &row.id,
                 unit_id: &row.unit_id,
                 topic: "task.changed",
-                details: json!({"from": state.as_str(), "to": next.as_str(), "note": note,
-                    "progress": progress, "attachments": attachments}),
+                details,
             },
         )
         .await?;

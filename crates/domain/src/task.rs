@@ -1,6 +1,9 @@
 //! Tasks (giao việc): a leader gives a unit or one officer a piece of work with a deadline; the
 //! assignee notes progress (with files), reports it done, and the one who gave it accepts the
-//! result or returns it with a comment. Pure rules; who and where are checked by `app`.
+//! result or returns it with a comment. The one who gave it may give it to someone else or move
+//! its deadline (reassign) while the assignee still has it, and may cancel it with a reason
+//! until it is accepted; a cancelled task stays in the journal, nothing is deleted. Pure rules;
+//! who and where are checked by `app`.
 //!
 //! No decree prescribes this workflow: it is the force's working practice that the seeds name
 //! ("Eoffice lets directives, task assignment and reports be handled quickly"), so nothing here
@@ -17,16 +20,19 @@ labelled_enum!(
     InProgress => "in_progress", "Đang thực hiện",
     Submitted => "submitted", "Chờ nghiệm thu",
     Done => "done", "Đã hoàn thành",
+    Cancelled => "cancelled", "Đã hủy",
 });
 
 labelled_enum!(
     /// The steps of a task after it is given.
     TaskAction, "action", "task.unknown_action",
-    "Không có thao tác này (progress, complete, accept, return).", {
+    "Không có thao tác này (progress, complete, accept, return, reassign, cancel).", {
     Progress => "progress", "Cập nhật tiến độ",
     Complete => "complete", "Báo cáo hoàn thành",
     Accept => "accept", "Nghiệm thu",
     Return => "return", "Trả lại, làm tiếp",
+    Reassign => "reassign", "Giao lại, đổi hạn",
+    Cancel => "cancel", "Hủy việc",
 });
 
 /// Who takes a step.
@@ -47,6 +53,10 @@ pub fn transition(state: TaskState, action: TaskAction) -> Result<TaskState, Dom
         (S::Assigned | S::InProgress, A::Complete) => Some(S::Submitted),
         (S::Submitted, A::Accept) => Some(S::Done),
         (S::Submitted, A::Return) => Some(S::InProgress),
+        // Reassigning starts the work afresh with its new holder (the progress figure stays).
+        // A submitted task is not reassigned: its result is waiting to be accepted or returned.
+        (S::Assigned | S::InProgress, A::Reassign) => Some(S::Assigned),
+        (S::Assigned | S::InProgress | S::Submitted, A::Cancel) => Some(S::Cancelled),
         _ => None,
     };
     next.ok_or_else(|| {
@@ -64,7 +74,9 @@ pub fn transition(state: TaskState, action: TaskAction) -> Result<TaskState, Dom
 pub fn taken_by(action: TaskAction) -> TaskBy {
     match action {
         TaskAction::Progress | TaskAction::Complete => TaskBy::Assignee,
-        TaskAction::Accept | TaskAction::Return => TaskBy::Assigner,
+        TaskAction::Accept | TaskAction::Return | TaskAction::Reassign | TaskAction::Cancel => {
+            TaskBy::Assigner
+        }
     }
 }
 
@@ -86,7 +98,7 @@ pub fn progress_after(
 ) -> Result<i64, DomainError> {
     match action {
         TaskAction::Complete | TaskAction::Accept => Ok(100),
-        TaskAction::Return => Ok(last),
+        TaskAction::Return | TaskAction::Reassign | TaskAction::Cancel => Ok(last),
         TaskAction::Progress => match given {
             Some(p) if (0..=100).contains(&p) => Ok(p),
             Some(_) => Err(DomainError::invalid(
@@ -99,17 +111,19 @@ pub fn progress_after(
     }
 }
 
-/// A progress note and a return say something; completion and acceptance may be bare.
+/// A progress note, a return, a reassignment and a cancellation say something (the last two
+/// are the record of why the work changed hands or stopped); completion and acceptance may be
+/// bare.
 pub fn check_note(action: TaskAction, note: &str) -> Result<(), DomainError> {
-    if matches!(action, TaskAction::Progress | TaskAction::Return) && note.trim().is_empty() {
-        Err(DomainError::invalid(
-            "note",
-            "validation.required",
-            match action {
-                TaskAction::Return => "Ghi rõ vì sao trả lại và cần làm gì thêm.",
-                _ => "Ghi nội dung tiến độ.",
-            },
-        ))
+    let needed = match action {
+        TaskAction::Return => Some("Ghi rõ vì sao trả lại và cần làm gì thêm."),
+        TaskAction::Progress => Some("Ghi nội dung tiến độ."),
+        TaskAction::Reassign => Some("Ghi lý do giao lại hoặc đổi hạn."),
+        TaskAction::Cancel => Some("Ghi lý do hủy việc."),
+        TaskAction::Complete | TaskAction::Accept => None,
+    };
+    if let Some(message) = needed.filter(|_| note.trim().is_empty()) {
+        Err(DomainError::invalid("note", "validation.required", message))
     } else {
         Ok(())
     }
@@ -192,8 +206,42 @@ mod tests {
             assert!(transition(S::Done, a).is_err());
         }
         assert!(allowed(S::Done).is_empty());
-        assert_eq!(allowed(S::Submitted), vec![A::Accept, A::Return]);
-        assert_eq!(allowed(S::Assigned), vec![A::Progress, A::Complete]);
+        assert_eq!(allowed(S::Submitted), vec![A::Accept, A::Return, A::Cancel]);
+        assert_eq!(
+            allowed(S::Assigned),
+            vec![A::Progress, A::Complete, A::Reassign, A::Cancel]
+        );
+    }
+
+    #[test]
+    fn work_still_with_its_assignee_may_be_given_to_another_or_its_deadline_moved() {
+        assert_eq!(transition(S::Assigned, A::Reassign).unwrap(), S::Assigned);
+        assert_eq!(transition(S::InProgress, A::Reassign).unwrap(), S::Assigned);
+        for s in [S::Submitted, S::Done, S::Cancelled] {
+            assert_eq!(
+                transition(s, A::Reassign).unwrap_err().code(),
+                "task.invalid_transition",
+                "{s}"
+            );
+        }
+        assert_eq!(progress_after(A::Reassign, Some(90), 30).unwrap(), 30);
+        assert!(check_note(A::Reassign, "").is_err());
+    }
+
+    #[test]
+    fn a_task_is_cancelled_with_a_reason_until_it_is_accepted_and_then_nothing_more_happens() {
+        for s in [S::Assigned, S::InProgress, S::Submitted] {
+            assert_eq!(transition(s, A::Cancel).unwrap(), S::Cancelled, "{s}");
+        }
+        assert!(transition(S::Done, A::Cancel).is_err());
+        assert!(allowed(S::Cancelled).is_empty());
+        assert_eq!(
+            check_note(A::Cancel, "  ").unwrap_err().code(),
+            "validation.required"
+        );
+        assert!(check_note(A::Cancel, "Đoàn kiểm tra đã giải thể").is_ok());
+        let past = day("2026-03-01");
+        assert!(!is_overdue(S::Cancelled, past, day("2026-03-10")));
     }
 
     #[test]
@@ -202,6 +250,8 @@ mod tests {
         assert_eq!(taken_by(A::Complete), TaskBy::Assignee);
         assert_eq!(taken_by(A::Accept), TaskBy::Assigner);
         assert_eq!(taken_by(A::Return), TaskBy::Assigner);
+        assert_eq!(taken_by(A::Reassign), TaskBy::Assigner);
+        assert_eq!(taken_by(A::Cancel), TaskBy::Assigner);
     }
 
     #[test]

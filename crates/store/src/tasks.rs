@@ -192,11 +192,37 @@ pub async fn set_state(
     Ok(done.rows_affected() == 1)
 }
 
+/// Gives a task still in `from` to another unit or officer and/or moves its deadline; it starts
+/// again as `assigned` with its progress kept. False when it was no longer in `from`.
+pub async fn reassign(
+    tx: &mut WriteTx,
+    id: &str,
+    from: &str,
+    assignee_unit_id: &str,
+    assignee_officer_id: Option<&str>,
+    due_on: &str,
+) -> Result<bool, StoreError> {
+    let now = ts(tx.now());
+    let done = sqlx::query(
+        "UPDATE tasks SET state = 'assigned', assignee_unit_id = $1, assignee_officer_id = $2, \
+         due_on = $3, updated_at = $4 WHERE id = $5 AND state = $6",
+    )
+    .bind(assignee_unit_id)
+    .bind(assignee_officer_id)
+    .bind(due_on)
+    .bind(&now)
+    .bind(id)
+    .bind(from)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct TaskNoteRow {
     pub id: String,
     pub task_id: String,
-    /// assign | progress | complete | accept | return
+    /// assign | progress | complete | accept | return | reassign | cancel
     pub kind: String,
     pub actor_id: String,
     pub note: String,

@@ -85,7 +85,10 @@ async fn task_from_assignment_to_acceptance(t: TestApp) {
     let id = task["id"].as_str().unwrap().to_string();
     assert_eq!(task["state"], "assigned");
     assert_eq!(task["assignee_unit_id"], t.unit_id("QN-D1").await.as_str());
-    assert_eq!(task["allowed_actions"], json!(["progress", "complete"]));
+    assert_eq!(
+        task["allowed_actions"],
+        json!(["progress", "complete", "reassign", "cancel"])
+    );
     // The assignee finds it among her tasks and opens the plan; the team leader sees it too;
     // an officer of another team of the province does not.
     let (_, mine) = t.get(&ksv, "/api/v1/tasks?to_me=true").await;
@@ -269,7 +272,9 @@ async fn another_province_sees_no_task(t: TestApp) {
         let token = t.login(user).await;
         let (s, b) = t.get(&token, &format!("/api/v1/tasks/{id}")).await;
         assert_eq!((s, code(&b)), (404, "task.not_found"), "{user}");
-        for action in ["progress", "complete", "accept", "return"] {
+        for action in [
+            "progress", "complete", "accept", "return", "reassign", "cancel",
+        ] {
             let (s, b) = act(&t, &token, id, action, json!({"note": "x"})).await;
             assert_eq!((s, code(&b)), (404, "task.not_found"), "{user} {action}");
         }
@@ -394,3 +399,288 @@ async fn task_pages(t: TestApp) {
     assert_eq!(bn.get(t.url(&to)).send().await.unwrap().status(), 404);
 }
 on_both!(tasks_from_the_pages, task_pages);
+
+async fn task_reassigned_then_cancelled(t: TestApp) {
+    let head = t.login("qn.chicuctruong").await;
+    let leader = t.login("qn.doitruong1").await;
+    let ksv = t.login("qn.ksv1").await;
+    let coto = t.login("qn.coto").await;
+    let ksv_id = t.user_id("qn.ksv1").await;
+    let coto_id = t.user_id("qn.coto").await;
+    let (s, task) = t
+        .post(
+            &head,
+            "/api/v1/tasks",
+            json!({"title": "Kiểm tra cửa hàng điện thoại Bãi Cháy", "officer_id": ksv_id,
+                   "due_on": "2026-03-09"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{task}");
+    let id = task["id"].as_str().unwrap().to_string();
+    let (s, _) = act(
+        &t,
+        &ksv,
+        &id,
+        "progress",
+        json!({"note": "Đã liên hệ chủ cửa hàng", "progress": 30}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    // Only the giving unit's leaders reassign: not the assignee, not a team leader below it.
+    let move_to_coto = json!({"note": "Đồng chí Mai nghỉ phép", "officer_id": coto_id,
+        "due_on": "2026-03-16"});
+    let (s, b) = act(&t, &ksv, &id, "reassign", move_to_coto.clone()).await;
+    assert_eq!((s, code(&b)), (403, "auth.forbidden"), "{b}");
+    let (s, b) = act(&t, &leader, &id, "reassign", move_to_coto.clone()).await;
+    assert_eq!((s, code(&b)), (403, "auth.forbidden"), "{b}");
+    // Nothing changed, a holder outside the scope, a past deadline, a missing reason, and a
+    // deadline slipped into another step are refused, and leave the task as it was.
+    let (s, b) = act(
+        &t,
+        &head,
+        &id,
+        "reassign",
+        json!({"note": "x", "officer_id": ksv_id}),
+    )
+    .await;
+    assert_eq!((s, code(&b)), (400, "task.nothing_changed"), "{b}");
+    let outside = json!({"note": "x", "officer_id": t.user_id("bn.ksv1").await});
+    let (s, b) = act(&t, &head, &id, "reassign", outside).await;
+    assert_eq!((s, code(&b)), (403, "auth.forbidden_scope"), "{b}");
+    let (s, b) = act(
+        &t,
+        &head,
+        &id,
+        "reassign",
+        json!({"note": "x", "due_on": "2026-03-04"}),
+    )
+    .await;
+    assert_eq!((s, code(&b)), (400, "task.due_in_past"), "{b}");
+    let (s, b) = act(&t, &head, &id, "reassign", json!({"officer_id": coto_id})).await;
+    assert_eq!((s, code(&b)), (400, "validation.required"), "{b}");
+    let (s, b) = act(
+        &t,
+        &ksv,
+        &id,
+        "progress",
+        json!({"note": "x", "due_on": "2026-04-30"}),
+    )
+    .await;
+    assert_eq!((s, code(&b)), (400, "task.reassign_only"), "{b}");
+    let (_, same) = t.get(&head, &format!("/api/v1/tasks/{id}")).await;
+    assert_eq!(
+        (
+            same["due_on"].as_str(),
+            same["assignee_officer_id"].as_str()
+        ),
+        (Some("2026-03-09"), Some(ksv_id.as_str()))
+    );
+    // The head hands it to an officer of another team with a new deadline; a retry with the
+    // same key (the answer was lost on the island's link) does it once.
+    let send = || {
+        t.http
+            .post(t.url(&format!("/api/v1/tasks/{id}/actions/reassign")))
+            .bearer_auth(&head)
+            .header("Idempotency-Key", "giao-lai-bai-chay")
+            .json(&move_to_coto)
+            .send()
+    };
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let r = send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        answers.push(r.json::<Value>().await.unwrap());
+    }
+    let b = &answers[1];
+    assert_eq!(answers[0]["updated_at"], b["updated_at"]);
+    assert_eq!(
+        (
+            b["state"].as_str(),
+            b["progress"].as_i64(),
+            b["assignee_officer_id"].as_str(),
+            b["due_on"].as_str()
+        ),
+        (
+            Some("assigned"),
+            Some(30),
+            Some(coto_id.as_str()),
+            Some("2026-03-16")
+        ),
+        "{b}"
+    );
+    let last = b["notes"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "reassign");
+    let line = last["note"].as_str().unwrap();
+    assert!(
+        line.contains("Đồng chí Mai nghỉ phép") && line.contains("16/03/2026"),
+        "{line}"
+    );
+    assert_eq!(
+        scalar(
+            &t,
+            &format!(
+                "SELECT COUNT(*) FROM task_notes WHERE task_id = '{id}' AND kind = 'reassign'"
+            )
+        )
+        .await,
+        1
+    );
+    // The work moved with it: the new holder has it; the former one no longer sees it.
+    let (_, mine) = t.get(&coto, "/api/v1/tasks?to_me=true").await;
+    assert_eq!(mine["items"][0]["id"], id.as_str());
+    let (s, b) = t.get(&ksv, &format!("/api/v1/tasks/{id}")).await;
+    assert_eq!((s, code(&b)), (404, "task.not_found"));
+    let (s, b) = act(&t, &ksv, &id, "progress", json!({"note": "x"})).await;
+    assert_eq!((s, code(&b)), (404, "task.not_found"), "{b}");
+    let audit: (String,) = sqlx::query_as(&format!(
+        "SELECT details FROM audit_events WHERE entity_id = '{id}' AND action = 'task.reassign'"
+    ))
+    .fetch_one(t.app.db.pool())
+    .await
+    .unwrap();
+    let details: Value = serde_json::from_str(&audit.0).unwrap();
+    assert_eq!(
+        details["reassigned"]["from"]["officer_id"],
+        ksv_id.as_str(),
+        "{details}"
+    );
+    assert_eq!(details["reassigned"]["to"]["due_on"], "2026-03-16");
+    // Reported done, then cancelled with a reason: kept, with nothing more to do on it.
+    let (s, _) = act(&t, &coto, &id, "complete", json!({})).await;
+    assert_eq!(s, 200);
+    let (s, b) = act(
+        &t,
+        &head,
+        &id,
+        "reassign",
+        json!({"note": "x", "due_on": "2026-03-20"}),
+    )
+    .await;
+    assert_eq!((s, code(&b)), (409, "task.invalid_transition"), "{b}");
+    let (s, b) = act(&t, &head, &id, "cancel", json!({})).await;
+    assert_eq!((s, code(&b)), (400, "validation.required"), "{b}");
+    let (s, b) = act(
+        &t,
+        &head,
+        &id,
+        "cancel",
+        json!({"note": "Cửa hàng đã đóng cửa, chuyển kế hoạch quý II"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        (b["state"].as_str(), b["allowed_actions"].clone()),
+        (Some("cancelled"), json!([]))
+    );
+    for action in [
+        "progress", "complete", "accept", "return", "reassign", "cancel",
+    ] {
+        let (s, b) = act(&t, &head, &id, action, json!({"note": "x"})).await;
+        assert!(matches!(s, 403 | 409), "{action}: {s} {b}");
+    }
+    t.clock.advance(chrono::Duration::days(30));
+    let (coto, head) = (t.login("qn.coto").await, t.login("qn.chicuctruong").await);
+    let (_, q) = t.get(&coto, "/api/v1/queues").await;
+    assert_eq!(
+        q["overdue_tasks"],
+        json!([]),
+        "a cancelled task is never overdue"
+    );
+    let (_, list) = t.get(&head, "/api/v1/tasks?state=cancelled").await;
+    assert_eq!(list["items"][0]["id"], id.as_str());
+    let actions: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT action FROM audit_events WHERE entity_id = '{id}' ORDER BY seq"
+    ))
+    .fetch_all(t.app.db.pool())
+    .await
+    .unwrap();
+    let actions: Vec<&str> = actions.iter().map(|a| a.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "task.assign",
+            "task.progress",
+            "task.reassign",
+            "task.complete",
+            "task.cancel"
+        ]
+    );
+}
+on_both!(
+    a_task_is_given_to_another_officer_with_a_new_deadline_then_cancelled,
+    task_reassigned_then_cancelled
+);
+
+async fn task_reassigned_from_its_page(t: TestApp) {
+    let head = t.login("qn.chicuctruong").await;
+    let (s, task) = t
+        .post(
+            &head,
+            "/api/v1/tasks",
+            json!({"title": "Tổng hợp số liệu tháng 3", "unit_id": t.unit_id("QN-D1").await,
+                   "due_on": "2026-03-10"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{task}");
+    let to = format!("/tasks/{}", task["id"].as_str().unwrap());
+    // The assignee's team sees no form to reassign or cancel.
+    let ksv = page_client();
+    t.page_login(&ksv, "qn.ksv1").await;
+    let html = ksv
+        .get(t.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("Điều chỉnh giao việc"));
+    let page = page_client();
+    let csrf = t.page_login(&page, "qn.chicuctruong").await;
+    let html = page
+        .get(t.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Điều chỉnh giao việc") && html.contains("Hủy việc"));
+    let r = page
+        .post(t.url(&to))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("op", "reassign"),
+            ("target", ""),
+            ("due_on", "2026-03-13"),
+            ("note", "Chờ số liệu của Đội 2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let html = page
+        .get(t.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("13/03/2026") && html.contains("Chờ số liệu của Đội 2"),
+        "{html}"
+    );
+    let r = page
+        .post(t.url(&to))
+        .form(&[("csrf", csrf.as_str()), ("op", "cancel"), ("note", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Ghi lý do hủy việc"));
+}
+on_both!(
+    a_task_is_reassigned_from_its_page,
+    task_reassigned_from_its_page
+);

@@ -71,25 +71,11 @@ async fn list_page(
         Err(e) => return error_page(layout, &e),
     };
     let can_assign = actor.may(Permission::AssignTasks);
-    let mut targets = Vec::new();
-    if can_assign {
-        if let Ok(units) = app.units_in_scope(actor).await {
-            targets.extend(
-                units
-                    .into_iter()
-                    .filter(|u| u.active())
-                    .map(|u| (format!("unit:{}", u.id), format!("Đơn vị: {}", u.name))),
-            );
-        }
-        if let Ok(officers) = app.officers(actor, None, None, 200).await {
-            targets.extend(officers.items.into_iter().filter(|o| o.active).map(|o| {
-                (
-                    format!("officer:{}", o.id),
-                    format!("Công chức: {} ({})", o.full_name, o.unit_name),
-                )
-            }));
-        }
-    }
+    let targets = if can_assign {
+        assign_targets(state, actor).await
+    } else {
+        Vec::new()
+    };
     let status = error
         .as_ref()
         .map(|e| crate::error::status_of(e.kind))
@@ -108,6 +94,39 @@ async fn list_page(
     (status, render(&p)).into_response()
 }
 
+/// The units and officers of the actor's scope a task can be given to ("unit:{id}" /
+/// "officer:{id}" with a label).
+async fn assign_targets(state: &AppState, actor: &Actor) -> Vec<(String, String)> {
+    let app = &state.app;
+    let mut targets = Vec::new();
+    if let Ok(units) = app.units_in_scope(actor).await {
+        targets.extend(
+            units
+                .into_iter()
+                .filter(|u| u.active())
+                .map(|u| (format!("unit:{}", u.id), format!("Đơn vị: {}", u.name))),
+        );
+    }
+    if let Ok(officers) = app.officers(actor, None, None, 200).await {
+        targets.extend(officers.items.into_iter().filter(|o| o.active).map(|o| {
+            (
+                format!("officer:{}", o.id),
+                format!("Công chức: {} ({})", o.full_name, o.unit_name),
+            )
+        }));
+    }
+    targets
+}
+
+/// "unit:{id}" | "officer:{id}" → (unit_id, officer_id); anything else is neither.
+fn split_target(target: &str) -> (Option<String>, Option<String>) {
+    match target.split_once(':') {
+        Some(("unit", u)) => (Some(u.to_string()), None),
+        Some(("officer", o)) => (None, Some(o.to_string())),
+        _ => (None, None),
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
@@ -121,11 +140,7 @@ pub async fn create(
     PageActor(actor): PageActor,
     Form(f): Form<TaskForm>,
 ) -> Response {
-    let (unit_id, officer_id) = match f.target.split_once(':') {
-        Some(("unit", u)) => (Some(u.to_string()), None),
-        Some(("officer", o)) => (None, Some(o.to_string())),
-        _ => (None, None),
-    };
+    let (unit_id, officer_id) = split_target(&f.target);
     let input = TaskInput {
         title: f.title.clone(),
         description: f.description.clone(),
@@ -153,6 +168,10 @@ struct DetailPage {
     t: Task,
     can_work: bool,
     can_review: bool,
+    /// The giver's side may hand the task to another holder, move its deadline or cancel it.
+    can_manage: bool,
+    targets: Vec<(String, String)>,
+    today: String,
     error: Option<String>,
 }
 
@@ -161,7 +180,7 @@ pub struct DetailQuery {
     done: Option<String>,
 }
 
-/// The step forms: `op` = progress | complete | accept | return.
+/// The step forms: `op` = progress | complete | accept | return | reassign | cancel.
 #[derive(Deserialize, Default)]
 pub struct StepForm {
     #[serde(default)]
@@ -170,6 +189,12 @@ pub struct StepForm {
     note: String,
     #[serde(default)]
     progress: String,
+    /// reassign: "" (same holder) | "unit:{id}" | "officer:{id}"
+    #[serde(default)]
+    target: String,
+    /// reassign: "" (same deadline) | YYYY-MM-DD
+    #[serde(default)]
+    due_on: String,
 }
 
 async fn detail_page(
@@ -192,6 +217,13 @@ async fn detail_page(
     let mine = t.row.assignee_officer_id.as_deref() == Some(actor.id.as_str());
     let can_work = actor.may(Permission::WorkOnTasks) && (t.may("progress") || t.may("complete"));
     let can_review = actor.may(Permission::AssignTasks) && !mine && t.may("accept");
+    let can_manage =
+        actor.may(Permission::AssignTasks) && !mine && (t.may("reassign") || t.may("cancel"));
+    let targets = if can_manage && t.may("reassign") {
+        assign_targets(state, actor).await
+    } else {
+        Vec::new()
+    };
     let status = error
         .as_ref()
         .map(|e| crate::error::status_of(e.kind))
@@ -201,6 +233,9 @@ async fn detail_page(
         t,
         can_work,
         can_review,
+        can_manage,
+        targets,
+        today: legal_day(app.now()).format("%Y-%m-%d").to_string(),
         error: error.map(|e| e.message),
     };
     (status, render(&page)).into_response()
@@ -228,10 +263,14 @@ pub async fn act(
             Err(_) => Some(-1),
         },
     };
+    let (unit_id, officer_id) = split_target(&f.target);
     let input = TaskActionInput {
         note: (!f.note.trim().is_empty()).then(|| f.note.clone()),
         progress,
-        attachments: Vec::new(),
+        unit_id,
+        officer_id,
+        due_on: (!f.due_on.trim().is_empty()).then(|| f.due_on.clone()),
+        ..TaskActionInput::default()
     };
     match state.app.task_act(&actor, &id, &f.op, input).await {
         Ok(_) => Redirect::to(&format!("/tasks/{id}?done=1")).into_response(),
