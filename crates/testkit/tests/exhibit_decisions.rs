@@ -308,6 +308,11 @@ const PNG: [u8; 45] = [
 ];
 
 fn form(fields: &[(&str, &str)], photo: Option<&[u8]>) -> Vec<u8> {
+    form_with_photos(fields, photo.map_or(0, |_| 1), photo.unwrap_or_default())
+}
+
+/// The form with `n` copies of one photo.
+fn form_with_photos(fields: &[(&str, &str)], n: usize, photo: &[u8]) -> Vec<u8> {
     let mut body = Vec::new();
     for (k, v) in fields {
         body.extend_from_slice(
@@ -315,11 +320,11 @@ fn form(fields: &[(&str, &str)], photo: Option<&[u8]>) -> Vec<u8> {
                 .as_bytes(),
         );
     }
-    if let Some(p) = photo {
+    for _ in 0..n {
         body.extend_from_slice(
             format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"niem-phong.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
         );
-        body.extend_from_slice(p);
+        body.extend_from_slice(photo);
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
@@ -384,6 +389,13 @@ async fn registering_a_lot_from_the_case_page(t: TestApp) {
     let html = r.text().await.unwrap();
     assert!(html.contains("Kem dưỡng da Hàn Quốc"), "{html}");
     assert_eq!(t.count("exhibits").await, 0);
+    // Eleven photos are one too many: refused before any is stored.
+    let r = post(form_with_photos(&fields(token), 11, &PNG))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Tối đa 10 ảnh"));
+    assert_eq!(t.count("blobs").await, 0);
     // The lot with its photo: the browser goes to the lot's page.
     let r = post(form(&fields(token), Some(&PNG))).await.unwrap();
     assert_eq!(r.status(), 303);

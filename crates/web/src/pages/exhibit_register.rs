@@ -20,6 +20,7 @@ use qltt_app::{Actor, AppError, ErrorKind};
 use qltt_domain::officer::Permission;
 use std::collections::HashMap;
 
+use super::multipart::{FileInput, FormRead, read_form};
 use super::{Layout, PageActor, error_page, render};
 use crate::AppState;
 use crate::csrf::multipart_token_ok;
@@ -31,9 +32,6 @@ pub fn routes() -> (Router<AppState>, Vec<RouteRow>) {
             .layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BODY as usize)),
     }
 }
-
-/// At most this many photos in one form (each one a blob of its own).
-const MAX_PHOTOS: usize = 10;
 
 #[derive(Template)]
 #[template(path = "exhibit_register.html")]
@@ -99,12 +97,8 @@ pub async fn submit(
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let read = read_form(multipart).await;
-    let presented = match &read {
-        Ok((fields, _)) => fields.get("csrf").map(String::as_str),
-        Err(_) => None,
-    };
-    if !multipart_token_ok(presented, actor.csrf.as_deref()) {
+    let read = read_form(multipart, &PHOTOS).await;
+    if !multipart_token_ok(read.csrf(), actor.csrf.as_deref()) {
         tracing::warn!(path = "/cases/{id}/exhibits/new", "csrf check failed");
         let layout = Layout::for_actor(&state.app, &actor, "Đăng ký lô tang vật", "/cases").await;
         return error_page(
@@ -116,11 +110,16 @@ pub async fn submit(
             ),
         );
     }
-    let (mut fields, photos) = match read {
-        Ok(x) => x,
-        Err(e) => return page(&state, &actor, &id, HashMap::new(), Some(e)).await,
-    };
+    let FormRead {
+        mut fields,
+        files: photos,
+        error,
+    } = read;
     fields.remove("csrf");
+    if let Some(e) = error {
+        // Given back with what was typed; no photo of a refused form is stored.
+        return page(&state, &actor, &id, fields, Some(e)).await;
+    }
     let app = &state.app;
     let mut hashes = Vec::new();
     for (name, bytes) in photos {
@@ -170,62 +169,13 @@ pub async fn submit(
     }
 }
 
-type Photos = Vec<(String, axum::body::Bytes)>;
-
-/// The form's text fields and its photos (name and content; empty parts skipped).
-async fn read_form(
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Result<(HashMap<String, String>, Photos), AppError> {
-    let bad = || {
-        AppError::bad_input(
-            "exhibit.bad_upload",
-            "Không đọc được nội dung gửi lên; hãy gửi lại.",
-        )
-    };
-    let too_large = || {
-        AppError::bad_input(
-            "request.too_large",
-            format!(
-                "Ảnh quá lớn (tổng tối đa {} MB).",
-                crate::MAX_IMPORT_BODY / (1024 * 1024)
-            ),
-        )
-    };
-    let mut multipart = multipart.map_err(|_| bad())?;
-    let mut fields = HashMap::new();
-    let mut photos = Vec::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(_) => return Err(bad()),
-        };
-        let Some(name) = field.name().map(str::to_string) else {
-            continue;
-        };
-        if name == "photos" {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    too_large()
-                } else {
-                    bad()
-                }
-            })?;
-            if bytes.is_empty() {
-                continue;
-            }
-            if photos.len() == MAX_PHOTOS {
-                return Err(AppError::bad_input(
-                    "exhibit.too_many_photos",
-                    format!("Tối đa {MAX_PHOTOS} ảnh cho một lô."),
-                ));
-            }
-            photos.push((file_name, bytes));
-        } else if let Ok(text) = field.text().await {
-            fields.insert(name, text);
-        }
-    }
-    Ok((fields, photos))
-}
+/// The lot form's photos: at most 10 in one form (each one a blob of its own; the message says
+/// the same number).
+const PHOTOS: FileInput = FileInput {
+    field: "photos",
+    max_files: 10,
+    bad_code: "exhibit.bad_upload",
+    too_many_code: "exhibit.too_many_photos",
+    too_many_message: "Tối đa 10 ảnh cho một lô.",
+    noun: "Ảnh",
+};

@@ -13,6 +13,7 @@ pub mod exhibits;
 pub mod home;
 pub mod layout;
 pub mod login;
+pub mod multipart;
 pub mod office;
 pub mod office_drafts;
 pub mod officers;

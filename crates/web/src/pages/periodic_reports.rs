@@ -28,6 +28,7 @@ use qltt_domain::officer::Permission;
 use qltt_domain::periodic_report::{Recurrence, ReportKind, open_periods};
 use serde::Deserialize;
 
+use super::multipart::{FileInput, FormRead, read_form};
 use super::{Layout, PageActor, error_page, render};
 use crate::AppState;
 use crate::csrf::multipart_token_ok;
@@ -405,12 +406,8 @@ pub async fn submit(
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let read = read_form(multipart).await;
-    let presented = match &read {
-        Ok((fields, _)) => fields.get("csrf").map(String::as_str),
-        Err(_) => None,
-    };
-    if !multipart_token_ok(presented, actor.csrf.as_deref()) {
+    let read = read_form(multipart, &REPORT_FILE).await;
+    if !multipart_token_ok(read.csrf(), actor.csrf.as_deref()) {
         tracing::warn!(path = "/periodic-reports/{id}", "csrf check failed");
         let layout = Layout::for_actor(&state.app, &actor, TITLE, HREF).await;
         return error_page(
@@ -422,21 +419,13 @@ pub async fn submit(
             ),
         );
     }
-    let (mut typed, file) = match read {
-        Ok(x) => x,
-        Err(e) => {
-            return detail_page(
-                &state,
-                &actor,
-                &id,
-                DetailQuery::default(),
-                HashMap::new(),
-                Some(e),
-            )
-            .await;
-        }
-    };
+    let FormRead {
+        fields: mut typed,
+        files,
+        error,
+    } = read;
     typed.remove("csrf");
+    let file = files.into_iter().next();
     let app = &state.app;
     let back = |typed: HashMap<String, String>, e: AppError| {
         let state = state.clone();
@@ -453,6 +442,10 @@ pub async fn submit(
     // The permission first: an officer who may not send learns nothing more.
     if !actor.may(Permission::SubmitPeriodicReports) {
         return back(typed, AppError::forbidden()).await;
+    }
+    if let Some(e) = error {
+        // Given back with what was typed; the file of a refused form is not stored.
+        return back(typed, e).await;
     }
     let file_sha256 = match file {
         Some((name, bytes)) => match app.upload_file(&actor, bytes.to_vec(), Some(&name)).await {
@@ -509,58 +502,15 @@ pub async fn submit(
     }
 }
 
-type Upload = Option<(String, axum::body::Bytes)>;
-
-/// The form's text fields and its file (name and content; an empty part is no file).
-async fn read_form(
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Result<(HashMap<String, String>, Upload), AppError> {
-    let bad = || {
-        AppError::bad_input(
-            "periodic_report.bad_upload",
-            "Không đọc được nội dung gửi lên; hãy gửi lại.",
-        )
-    };
-    let too_large = || {
-        AppError::bad_input(
-            "request.too_large",
-            format!(
-                "Tệp quá lớn (tối đa {} MB).",
-                crate::MAX_IMPORT_BODY / (1024 * 1024)
-            ),
-        )
-    };
-    let mut multipart = multipart.map_err(|_| bad())?;
-    let mut fields = HashMap::new();
-    let mut file = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(_) => return Err(bad()),
-        };
-        let Some(name) = field.name().map(str::to_string) else {
-            continue;
-        };
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    too_large()
-                } else {
-                    bad()
-                }
-            })?;
-            if !bytes.is_empty() {
-                file = Some((file_name, bytes));
-            }
-        } else if let Ok(text) = field.text().await {
-            fields.insert(name, text);
-        }
-    }
-    Ok((fields, file))
-}
+/// The submission form's one file (a report written elsewhere).
+const REPORT_FILE: FileInput = FileInput {
+    field: "file",
+    max_files: 1,
+    bad_code: "periodic_report.bad_upload",
+    too_many_code: "periodic_report.bad_upload",
+    too_many_message: "Chỉ gửi kèm một tệp báo cáo.",
+    noun: "Tệp",
+};
 
 // ---------- a submission and its review ----------
 
