@@ -113,9 +113,26 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend {
             Backend::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.pool)
-                    .await?
+                // SQLite cannot drop a constraint, so a migration that changes one rebuilds the
+                // table (new table, copy, drop, rename: sqlite.org/lang_altertable.html,
+                // "Making Other Kinds Of Table Schema Changes"), which needs foreign key
+                // enforcement off — a no-op inside the migration's own transaction. It is
+                // switched off on the migrating connection, and every reference is checked
+                // before that connection goes back to the pool with enforcement on again.
+                let mut conn = self.pool.acquire().await?;
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
+                let run = sqlx::migrate!("./migrations/sqlite").run(&mut *conn).await;
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *conn)
+                    .await;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                run?;
+                let broken = broken?.len();
+                if broken > 0 {
+                    return Err(StoreError::Corrupt(format!(
+                        "after the migrations {broken} rows reference a row that does not exist"
+                    )));
+                }
             }
             Backend::Postgres => {
                 sqlx::migrate!("./migrations/postgres")

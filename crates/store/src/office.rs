@@ -15,6 +15,9 @@ pub struct OfficeDocRow {
     pub unit_id: String,
     /// incoming | outgoing
     pub direction: String,
+    /// The book it is numbered in: general | secret (outgoing documents with a secrecy level
+    /// have a sequence of their own, Decree 30/2020 Art. 15(2)).
+    pub register: String,
     pub year: i64,
     /// The arrival number (incoming) or the document's own number (outgoing) in the register.
     pub seq: i64,
@@ -56,7 +59,7 @@ impl OfficeDocRow {
     }
 }
 
-const COLUMNS: &str = "id, unit_id, direction, year, seq, number, doc_type, document_date, \
+const COLUMNS: &str = "id, unit_id, direction, register, year, seq, number, doc_type, document_date, \
     received_on, correspondent, summary, signer, urgency, confidentiality, attachments, state, \
     route_opinion, routed_by, assigned_unit_id, assigned_officer_id, due_on, reply_id, created_by, \
     created_at, updated_at";
@@ -64,6 +67,7 @@ const COLUMNS: &str = "id, unit_id, direction, year, seq, number, doc_type, docu
 pub struct NewOfficeDoc<'a> {
     pub unit_id: &'a str,
     pub direction: &'a str,
+    pub register: &'a str,
     pub year: i32,
     pub seq: i64,
     pub number: &'a str,
@@ -86,8 +90,8 @@ pub async fn insert(tx: &mut WriteTx, d: &NewOfficeDoc<'_>) -> Result<OfficeDocR
     sqlx::query(
         "INSERT INTO office_documents (id, unit_id, direction, year, seq, number, doc_type, \
          document_date, received_on, correspondent, summary, signer, urgency, confidentiality, \
-         attachments, state, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
+         attachments, state, created_by, created_at, updated_at, register) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)",
     )
     .bind(&id)
     .bind(d.unit_id)
@@ -107,6 +111,7 @@ pub async fn insert(tx: &mut WriteTx, d: &NewOfficeDoc<'_>) -> Result<OfficeDocR
     .bind(d.state)
     .bind(d.created_by)
     .bind(&now)
+    .bind(d.register)
     .execute(tx.conn())
     .await?;
     let row = get_in(tx.conn(), &id).await?.ok_or(StoreError::NotFound)?;
@@ -138,27 +143,34 @@ pub async fn get_in(
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
 }
 
-/// One register (unit, direction, year), highest number first, below `before_seq`.
+/// Which book of a unit's registers: (unit, direction, register, year).
+pub struct Book<'a> {
+    pub unit_id: &'a str,
+    pub direction: &'a str,
+    pub register: &'a str,
+    pub year: i32,
+}
+
+/// One book, highest number first, below `before_seq`.
 pub async fn register(
     pool: &AnyPool,
-    unit_id: &str,
-    direction: &str,
-    year: i32,
+    book: &Book<'_>,
     state: Option<&str>,
     before_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<OfficeDocRow>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM office_documents WHERE unit_id = $1 AND direction = $2 AND year = $3 \
-         AND ($4 = '' OR state = $4) AND seq < $5 ORDER BY seq DESC LIMIT $6"
+         AND register = $7 AND ($4 = '' OR state = $4) AND seq < $5 ORDER BY seq DESC LIMIT $6"
     );
     Ok(sqlx::query_as(&sql)
-        .bind(unit_id)
-        .bind(direction)
-        .bind(i64::from(year))
+        .bind(book.unit_id)
+        .bind(book.direction)
+        .bind(i64::from(book.year))
         .bind(state.unwrap_or(""))
         .bind(before_seq.unwrap_or(i64::MAX))
         .bind(limit)
+        .bind(book.register)
         .fetch_all(pool)
         .await?)
 }
@@ -183,6 +195,25 @@ pub async fn assigned(
         .bind(home)
         .bind(user_id)
         .bind(due_before.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Outgoing documents of the registers of the subtree of `home` that are signed and numbered
+/// but not yet sent, oldest first.
+pub async fn awaiting_send(
+    pool: &AnyPool,
+    home: &str,
+    limit: i64,
+) -> Result<Vec<OfficeDocRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM office_documents WHERE direction = 'outgoing' \
+         AND state = 'issued' AND unit_id IN ({SCOPE_SUBQUERY}) \
+         ORDER BY document_date, seq LIMIT $2"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(home)
         .bind(limit)
         .fetch_all(pool)
         .await?)
@@ -293,20 +324,16 @@ pub async fn steps(pool: &AnyPool, document_id: &str) -> Result<Vec<StepRow>, St
     .await?)
 }
 
-/// All numbers of one register, in order (tests check they are 1..n).
-pub async fn register_seqs(
-    pool: &AnyPool,
-    unit_id: &str,
-    direction: &str,
-    year: i32,
-) -> Result<Vec<i64>, StoreError> {
+/// All numbers of one book, in order (tests check they are 1..n).
+pub async fn register_seqs(pool: &AnyPool, book: &Book<'_>) -> Result<Vec<i64>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT seq FROM office_documents WHERE unit_id = $1 AND direction = $2 AND year = $3 \
-         ORDER BY seq",
+         AND register = $4 ORDER BY seq",
     )
-    .bind(unit_id)
-    .bind(direction)
-    .bind(i64::from(year))
+    .bind(book.unit_id)
+    .bind(book.direction)
+    .bind(i64::from(book.year))
+    .bind(book.register)
     .fetch_all(pool)
     .await?)
 }

@@ -290,7 +290,13 @@ pub struct DeliveryRow {
     pub channel: String,
     pub sent_by: String,
     pub sent_at: String,
+    /// When the recipient unit confirmed it received the document (internal deliveries).
+    pub received_at: Option<String>,
+    pub received_by: Option<String>,
 }
+
+const DELIVERY_COLUMNS: &str = "id, document_id, recipient_unit_id, incoming_id, recipient_name, \
+    channel, sent_by, sent_at, received_at, received_by";
 
 pub struct NewDelivery<'a> {
     pub document_id: &'a str,
@@ -321,11 +327,63 @@ pub async fn add_delivery(tx: &mut WriteTx, d: &NewDelivery<'_>) -> Result<(), S
 }
 
 pub async fn deliveries(pool: &AnyPool, document_id: &str) -> Result<Vec<DeliveryRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT id, document_id, recipient_unit_id, incoming_id, recipient_name, channel, \
-         sent_by, sent_at FROM office_deliveries WHERE document_id = $1 ORDER BY sent_at, id",
+    let sql = format!(
+        "SELECT {DELIVERY_COLUMNS} FROM office_deliveries WHERE document_id = $1 \
+         ORDER BY sent_at, id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(document_id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The delivery that put an incoming register entry there, if it came from inside the product.
+pub async fn delivery_of_incoming(
+    conn: &mut AnyConnection,
+    incoming_id: &str,
+) -> Result<Option<DeliveryRow>, StoreError> {
+    let sql = format!("SELECT {DELIVERY_COLUMNS} FROM office_deliveries WHERE incoming_id = $1");
+    Ok(sqlx::query_as(&sql)
+        .bind(incoming_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Records the receipt of the delivery behind an incoming entry; false when there is none or
+/// it was already confirmed (the first confirmation stands).
+pub async fn confirm_receipt(
+    tx: &mut WriteTx,
+    incoming_id: &str,
+    by: &str,
+) -> Result<bool, StoreError> {
+    let at = ts(tx.now());
+    let done = sqlx::query(
+        "UPDATE office_deliveries SET received_at = $1, received_by = $2 \
+         WHERE incoming_id = $3 AND received_at IS NULL",
     )
-    .bind(document_id)
-    .fetch_all(pool)
-    .await?)
+    .bind(&at)
+    .bind(by)
+    .bind(incoming_id)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Arrivals from inside the product in the registers of the subtree of `home` whose receipt is
+/// not yet confirmed, oldest first: (incoming entry id, sender's delivery).
+pub async fn unconfirmed_arrivals(
+    pool: &AnyPool,
+    home: &str,
+    limit: i64,
+) -> Result<Vec<DeliveryRow>, StoreError> {
+    let sql = format!(
+        "SELECT {DELIVERY_COLUMNS} FROM office_deliveries WHERE received_at IS NULL \
+         AND incoming_id IS NOT NULL AND recipient_unit_id IN ({SCOPE_SUBQUERY}) \
+         ORDER BY sent_at, id LIMIT $2"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(home)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
 }

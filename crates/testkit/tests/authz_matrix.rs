@@ -214,6 +214,13 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/office-documents/{id}/text",
         Scoped(ViewOfficeDocuments),
     ),
+    // The document came from outside the product: the clerk's or a leader's request is let in
+    // and answered 409 office.not_delivered.
+    (
+        "POST",
+        "/api/v1/office-documents/{id}/receipt",
+        Scoped(AcknowledgeDirectives),
+    ),
     // The document has no file: a leader's request is let in and answered 409 text.in_progress.
     (
         "POST",

@@ -75,7 +75,13 @@ async fn registers_number_without_gaps_under_concurrency(t: TestApp) {
     );
     seqs.sort_unstable();
     assert_eq!(seqs, (1..=1000).collect::<Vec<i64>>());
-    let stored = qltt_store::office::register_seqs(t.app.db.pool(), &qn, "incoming", 2026)
+    let book = qltt_store::office::Book {
+        unit_id: &qn,
+        direction: "incoming",
+        register: "general",
+        year: 2026,
+    };
+    let stored = qltt_store::office::register_seqs(t.app.db.pool(), &book)
         .await
         .unwrap();
     assert_eq!(stored, (1..=1000).collect::<Vec<i64>>());

@@ -122,7 +122,13 @@ async fn draft_to_signature_and_sending(t: TestApp) {
     assert_eq!(signed["number"], "01/QLTT-NV");
     assert_eq!(signed["allowed_actions"], json!(["send"]));
     let doc_id = signed["document_id"].as_str().unwrap().to_string();
-    let stored = qltt_store::office::register_seqs(t.app.db.pool(), &d1, "outgoing", 2026)
+    let book = qltt_store::office::Book {
+        unit_id: &d1,
+        direction: "outgoing",
+        register: "general",
+        year: 2026,
+    };
+    let stored = qltt_store::office::register_seqs(t.app.db.pool(), &book)
         .await
         .unwrap();
     assert_eq!(stored, [1]);
@@ -518,3 +524,83 @@ async fn draft_pages(t: TestApp) {
     assert_eq!(bn.get(t.url(&to)).send().await.unwrap().status(), 404);
 }
 on_both!(the_outgoing_workflow_from_the_pages, draft_pages);
+
+async fn an_edit_made_on_an_old_version_is_refused(t: TestApp) {
+    let ksv = t.login("qn.ksv1").await;
+    let leader = t.login("qn.doitruong1").await;
+    let id = draft_of_team(&t, "Báo cáo kiểm tra cửa hàng mỹ phẩm").await;
+    let path = format!("/api/v1/office-documents/drafts/{id}");
+    let (_, d) = t.get(&ksv, &path).await;
+    let read_by_ksv = d["updated_at"].as_str().unwrap().to_string();
+    // The team leader takes the draft over and edits it, on the version he read.
+    let mut by_leader = draft_body("Báo cáo kiểm tra cửa hàng mỹ phẩm (đội trưởng sửa)");
+    by_leader["base_updated_at"] = json!(read_by_ksv);
+    t.clock.advance(chrono::Duration::minutes(5));
+    let (s, b) = t.patch(&leader, &path, by_leader).await;
+    assert_eq!(s, 200, "{b}");
+    let after_leader = b["updated_at"].as_str().unwrap().to_string();
+    assert_ne!(after_leader, read_by_ksv);
+    // The inspector saves her edit, made on the version before his: refused, nothing written.
+    let mut by_ksv = draft_body("Báo cáo kiểm tra cửa hàng mỹ phẩm (chuyên viên sửa)");
+    by_ksv["base_updated_at"] = json!(read_by_ksv);
+    let (s, b) = t.patch(&ksv, &path, by_ksv.clone()).await;
+    assert_eq!((s, code(&b)), (409, "office.draft_changed"), "{b}");
+    let (_, d) = t.get(&ksv, &path).await;
+    assert_eq!(
+        d["summary"],
+        "Báo cáo kiểm tra cửa hàng mỹ phẩm (đội trưởng sửa)"
+    );
+    let edits = format!(
+        "SELECT COUNT(*) FROM office_draft_steps WHERE draft_id = '{id}' AND action = 'edit'"
+    );
+    assert_eq!(scalar(&t, &edits).await, 1);
+    // Having read the new version, she saves.
+    by_ksv["base_updated_at"] = json!(after_leader);
+    let (s, b) = t.patch(&ksv, &path, by_ksv).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        b["summary"],
+        "Báo cáo kiểm tra cửa hàng mỹ phẩm (chuyên viên sửa)"
+    );
+    // From the page: the form carries the version it showed; a stale save keeps what was typed.
+    let page = page_client();
+    let csrf = t.page_login(&page, "qn.doitruong1").await;
+    let to = format!("/office/drafts/{id}");
+    let html = page
+        .get(t.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let current = b["updated_at"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("name=\"base_updated_at\" value=\"{current}\"")),
+        "{html}"
+    );
+    let r = page
+        .post(t.url(&to))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("op", "edit"),
+            ("base_updated_at", read_by_ksv.as_str()),
+            ("doc_type", "official_letter"),
+            ("summary", "Bản sửa trên trang cũ"),
+            ("content", "Nội dung đội trưởng gõ lại"),
+            ("recipients", "Chi cục QLTT Quảng Ninh"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("chưa được lưu") && html.contains("Nội dung đội trưởng gõ lại"),
+        "{html}"
+    );
+}
+on_both!(
+    a_draft_edit_made_on_a_version_someone_changed_since_is_refused,
+    an_edit_made_on_an_old_version_is_refused
+);

@@ -4,9 +4,11 @@
 
 use chrono::Duration;
 use qltt_domain::case::CaseState;
-use qltt_domain::format::legal_day;
+use qltt_domain::format::{legal_day, parse_date};
+use qltt_domain::office::{Urgency, dispatch};
 use qltt_domain::officer::{Permission, Role};
 use qltt_store::cases::{self, CaseRow};
+use qltt_store::{office, office_drafts};
 use serde::Serialize;
 
 use super::deadline_label;
@@ -40,6 +42,13 @@ pub struct Queues {
     /// Periodic reports a unit of the officer's scope must still send (or correct after a
     /// return): due within 2 days, or overdue.
     pub periodic_reports_due: Vec<crate::periodic_reports::PeriodicReportDue>,
+    /// Outgoing documents of the scope signed and numbered but not yet sent, with the last day
+    /// to send them (Decree 30/2020 Art. 18(1)); for clerks and those who sign.
+    pub to_send: Vec<DocumentQueueItem>,
+    /// Documents that units of the product sent to the scope and whose receipt is not yet
+    /// confirmed to the sender (Art. 21(2)(c)); for clerks and leaders. `due_on` is the day it
+    /// arrived, which is the day to confirm it.
+    pub unconfirmed_arrivals: Vec<DocumentQueueItem>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -157,6 +166,39 @@ impl App {
         q.periodic_reports_due = self
             .periodic_reports_due(actor, QUEUE_LIMIT as usize)
             .await?;
+        if actor.may(Permission::RegisterDocuments) || actor.may(Permission::SignDocuments) {
+            let cal = self.work_calendar(today).await?;
+            for d in office::awaiting_send(pool, &actor.unit_id, QUEUE_LIMIT).await? {
+                let Some(signed) = parse_date(&d.document_date) else {
+                    continue;
+                };
+                let urgency = Urgency::parse(&d.urgency).unwrap_or(Urgency::Normal);
+                q.to_send.push(DocumentQueueItem {
+                    due_on: dispatch::send_by(&cal, signed, urgency)
+                        .format("%Y-%m-%d")
+                        .to_string(),
+                    number: d.number,
+                    summary: d.summary,
+                    document_id: d.id,
+                });
+            }
+        }
+        if actor.may(Permission::AcknowledgeDirectives) {
+            for x in office_drafts::unconfirmed_arrivals(pool, &actor.unit_id, QUEUE_LIMIT).await? {
+                let Some(incoming_id) = x.incoming_id else {
+                    continue;
+                };
+                let Some(d) = office::get(pool, &incoming_id).await? else {
+                    continue;
+                };
+                q.unconfirmed_arrivals.push(DocumentQueueItem {
+                    number: format!("{} (số đến {})", d.number, d.seq),
+                    due_on: d.received_on.clone().unwrap_or_default(),
+                    summary: d.summary,
+                    document_id: d.id,
+                });
+            }
+        }
         Ok(q)
     }
 }

@@ -5,16 +5,19 @@
 //! transaction with an optimistic check, so a document is delivered once: a retried request
 //! (same `Idempotency-Key`) gets the first answer, a second send is 409.
 
-use qltt_domain::format::legal_day;
+use chrono::NaiveDate;
+use qltt_domain::format::{format_instant, legal_day, parse_date};
 use qltt_domain::office::drafting::Channel;
-use qltt_domain::office::{self as rules, Direction, DocState};
+use qltt_domain::office::{self as rules, Confidentiality, Direction, DocState, Urgency, dispatch};
+use qltt_domain::officer::Permission;
 use qltt_domain::text::bounded;
 use qltt_store::office::{self as store, NewOfficeDoc, OfficeDocRow};
-use qltt_store::office_drafts::{self as drafts, NewDelivery};
+use qltt_store::office_drafts::{self as drafts, DeliveryRow, NewDelivery};
 use qltt_store::{WriteTx, documents, units};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::OfficeDocument;
 use crate::{Actor, App, AppError, AppResult};
 
 /// A recipient outside the product (a People's Committee, an enterprise, another ministry).
@@ -82,13 +85,20 @@ impl App {
                         "Đơn vị nhận không tồn tại, đã sáp nhập, hoặc là chính đơn vị gửi.",
                     )
                 })?;
-            let register = rules::register_name(Direction::Incoming);
-            let seq = documents::next_seq(tx, &unit.id, register, year).await?;
+            // Arrivals keep the unit's one arrival sequence whatever their secrecy (see
+            // `rules::register_of`).
+            let book = rules::register_of(
+                Direction::Incoming,
+                Confidentiality::parse(&doc.confidentiality)?,
+            );
+            let counter = rules::register_name(Direction::Incoming, book);
+            let seq = documents::next_seq(tx, &unit.id, counter, year).await?;
             let incoming = store::insert(
                 tx,
                 &NewOfficeDoc {
                     unit_id: &unit.id,
                     direction: Direction::Incoming.as_str(),
+                    register: book.as_str(),
                     year,
                     seq,
                     number: &doc.number,
@@ -159,5 +169,181 @@ impl App {
         }
         drafts::mark_sent(tx, &doc.id).await?;
         Ok(json!({"units": delivered, "external": outside}))
+    }
+}
+
+/// A delivery as the sender sees it (on the outgoing document) and as the recipient sees it
+/// (on its incoming entry): where it went, when, and whether and when its receipt was
+/// confirmed (Decree 30/2020 Art. 21(2)(c)).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Delivery {
+    #[serde(flatten)]
+    pub row: DeliveryRow,
+    pub channel_label: String,
+    /// The sender's register entry's unit (on an incoming entry).
+    pub sender_unit_name: String,
+    pub received_by_name: Option<String>,
+    /// Internal, unconfirmed, and its day has passed.
+    pub receipt_late: bool,
+}
+
+impl Delivery {
+    pub fn sent_at_text(&self) -> String {
+        qltt_store::parse_ts(&self.row.sent_at)
+            .map(format_instant)
+            .unwrap_or_default()
+    }
+    pub fn received_at_text(&self) -> Option<String> {
+        self.row
+            .received_at
+            .as_deref()
+            .and_then(|t| qltt_store::parse_ts(t).ok())
+            .map(format_instant)
+    }
+    pub fn is_internal(&self) -> bool {
+        self.row.incoming_id.is_some()
+    }
+}
+
+impl App {
+    pub(crate) async fn delivery_view(&self, row: DeliveryRow) -> AppResult<Delivery> {
+        let pool = self.db.pool();
+        let sender_unit_name = match store::get(pool, &row.document_id).await? {
+            Some(doc) => self.unit_name(&doc.unit_id).await?.unwrap_or_default(),
+            None => String::new(),
+        };
+        let received_by_name = match &row.received_by {
+            Some(u) => Some(self.officer_label(u).await?),
+            None => None,
+        };
+        let channel_label = match row.channel.as_str() {
+            "internal" => "Trong hệ thống (vào sổ văn bản đến)".to_string(),
+            c => Channel::parse(c)
+                .map(|c| c.label().to_string())
+                .unwrap_or_else(|_| c.to_string()),
+        };
+        let arrived = qltt_store::parse_ts(&row.sent_at).ok().map(legal_day);
+        let receipt_late = row.incoming_id.is_some()
+            && row.received_at.is_none()
+            && arrived.is_some_and(|d| dispatch::receipt_is_late(d, legal_day(self.now())));
+        Ok(Delivery {
+            channel_label,
+            sender_unit_name,
+            received_by_name,
+            receipt_late,
+            row,
+        })
+    }
+
+    /// The deliveries of an outgoing document, for its page.
+    pub(crate) async fn deliveries_of(&self, document_id: &str) -> AppResult<Vec<Delivery>> {
+        let mut out = Vec::new();
+        for row in drafts::deliveries(self.db.pool(), document_id).await? {
+            out.push(self.delivery_view(row).await?);
+        }
+        Ok(out)
+    }
+
+    /// The delivery behind an incoming entry, if it came from inside the product.
+    pub(crate) async fn arrival_of(&self, incoming_id: &str) -> AppResult<Option<Delivery>> {
+        let mut conn = self.db.pool().acquire().await.map_err(AppError::internal)?;
+        let row = drafts::delivery_of_incoming(&mut conn, incoming_id).await?;
+        drop(conn);
+        match row {
+            Some(r) => Ok(Some(self.delivery_view(r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Confirms that the unit received a document sent to it inside the product (Decree
+    /// 30/2020 Art. 21(2)(c): "thông báo ngay trong ngày … về việc đã nhận văn bản"). Taken by
+    /// the clerk or a leader of the receiving register's scope; the sender sees who confirmed
+    /// and when. A second confirmation changes nothing and answers the document as it is. An
+    /// entry not delivered from inside the product is 409 `office.not_delivered`.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.id, document_id = %id))]
+    pub async fn confirm_receipt(&self, actor: &Actor, id: &str) -> AppResult<OfficeDocument> {
+        actor.require(Permission::AcknowledgeDirectives)?;
+        let mut tx = self.db.begin(self.now()).await?;
+        let row = store::get_in(tx.conn(), id)
+            .await?
+            .ok_or_else(super::not_found)?;
+        if !units::in_subtree(tx.conn(), &actor.unit_id, &row.unit_id).await? {
+            return Err(super::not_found());
+        }
+        if self
+            .confirm_receipt_in(&mut tx, actor, &row)
+            .await?
+            .is_some()
+        {
+            tx.commit().await?;
+        } else {
+            // Nothing changed: already confirmed (answered as it is), or nothing to confirm.
+            let exists = drafts::delivery_of_incoming(tx.conn(), &row.id).await?;
+            tx.rollback().await?;
+            if exists.is_none() {
+                return Err(AppError::new(
+                    crate::ErrorKind::Conflict,
+                    "office.not_delivered",
+                    "Văn bản này không được gửi đến qua hệ thống, không có nơi gửi để báo đã nhận.",
+                ));
+            }
+        }
+        self.office_document(actor, id).await
+    }
+
+    /// Records the receipt of the delivery behind `row` in `tx`, with its journal line and
+    /// audit event, if there is one still unconfirmed; the delivery's id when it did. Also
+    /// called by the first step a receiving unit takes on the entry (routing it shows it
+    /// arrived).
+    pub(crate) async fn confirm_receipt_in(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        row: &OfficeDocRow,
+    ) -> AppResult<Option<String>> {
+        if row.direction != Direction::Incoming.as_str() {
+            return Ok(None);
+        }
+        let Some(delivery) = drafts::delivery_of_incoming(tx.conn(), &row.id).await? else {
+            return Ok(None);
+        };
+        if !drafts::confirm_receipt(tx, &row.id, &actor.id).await? {
+            return Ok(None);
+        }
+        let details = json!({"delivery_id": delivery.id, "from_document_id": delivery.document_id,
+            "sent_at": delivery.sent_at});
+        store::add_step(tx, &row.id, "confirm_receipt", &actor.id, "", &details).await?;
+        crate::record(
+            tx,
+            actor,
+            crate::Change {
+                action: "office_document.confirm_receipt",
+                entity_type: "office_document",
+                entity_id: &row.id,
+                unit_id: &row.unit_id,
+                topic: "office_document.changed",
+                details,
+            },
+        )
+        .await?;
+        Ok(Some(delivery.id))
+    }
+
+    /// The last day to send a signed outgoing document still unsent (Art. 18(1)), and whether
+    /// it has passed; `None` for any other document.
+    pub(crate) async fn send_deadline(
+        &self,
+        row: &OfficeDocRow,
+    ) -> AppResult<Option<(NaiveDate, bool)>> {
+        if row.direction != Direction::Outgoing.as_str() || row.state != DocState::Issued.as_str() {
+            return Ok(None);
+        }
+        let Some(signed) = parse_date(&row.document_date) else {
+            return Ok(None);
+        };
+        let urgency = Urgency::parse(&row.urgency).unwrap_or(Urgency::Normal);
+        let cal = self.work_calendar(signed).await?;
+        let by = dispatch::send_by(&cal, signed, urgency);
+        Ok(Some((by, legal_day(self.now()) > by)))
     }
 }

@@ -18,7 +18,7 @@ use qltt_store::{StoreError, units};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{OfficeDocument, check_common, next_outgoing};
+use super::{OfficeDocument, OutgoingKind, check_common, next_outgoing};
 use crate::{Actor, App, AppError, AppResult, ErrorKind};
 
 /// A directive: the document sent and the subtree it goes to.
@@ -229,13 +229,16 @@ impl App {
             .require_files(&mut tx, actor, &input.attachments)
             .await?;
         let attachments_json = serde_json::to_string(&attachments).map_err(AppError::internal)?;
-        let (seq, number) = next_outgoing(
+        let n = next_outgoing(
             &mut tx,
             &actor.unit_id,
             year,
-            c.doc_type,
-            &input.issuer_abbr,
-            &input.division_abbr,
+            OutgoingKind {
+                doc_type: c.doc_type,
+                confidentiality: c.confidentiality,
+                issuer_abbr: &input.issuer_abbr,
+                division_abbr: &input.division_abbr,
+            },
         )
         .await?;
         let today_s = today.format("%Y-%m-%d").to_string();
@@ -244,9 +247,10 @@ impl App {
             &NewOfficeDoc {
                 unit_id: &actor.unit_id,
                 direction: Direction::Outgoing.as_str(),
+                register: n.register.as_str(),
                 year,
-                seq,
-                number: &number,
+                seq: n.seq,
+                number: &n.number,
                 doc_type: c.doc_type.as_str(),
                 document_date: &today_s,
                 received_on: None,

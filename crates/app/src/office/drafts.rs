@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use qltt_domain::format::legal_day;
+use qltt_domain::format::{format_instant, legal_day};
 use qltt_domain::office::drafting::{self as rules, DraftAction, DraftBy, DraftState};
 use qltt_domain::office::{
     self as office_rules, Confidentiality, Direction, DocAction, DocState, DocType, Urgency,
@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::delivery::{ExternalRecipient, Recipients, recipients_required};
-use super::{OfficeStep, next_outgoing, opt};
+use super::{OfficeStep, OutgoingKind, next_outgoing, opt};
 use crate::{Actor, App, AppError, AppResult, ErrorKind};
 
 /// A draft's fields, on creation and on each edit (an edit replaces them all).
@@ -62,6 +62,12 @@ pub struct DraftInput {
     /// SHA-256 of uploaded files (`POST /api/v1/files`).
     #[serde(default)]
     pub attachments: Vec<String>,
+    /// On an edit: the draft's `updated_at` as the editor last read it. If the draft changed
+    /// since (a colleague's edit, a refusal), the edit is refused with 409
+    /// `office.draft_changed` and nothing is written, so no one overwrites what they never
+    /// saw. Without it the edit applies to the draft as it is now.
+    #[serde(default)]
+    pub base_updated_at: Option<String>,
 }
 
 /// A step: `reject` needs `comment`; `send` needs `recipient_unit_ids` and/or `external`;
@@ -309,6 +315,21 @@ impl App {
                 format!(
                     "Dự thảo đang ở trạng thái “{}”, không sửa được.",
                     state.label()
+                ),
+            ));
+        }
+        if let Some(base) = super::opt(&input.base_updated_at)
+            && base != row.updated_at
+        {
+            let when = qltt_store::parse_ts(&row.updated_at)
+                .map(format_instant)
+                .unwrap_or_default();
+            return Err(AppError::new(
+                ErrorKind::Conflict,
+                "office.draft_changed",
+                format!(
+                    "Dự thảo đã được thay đổi lúc {when}, sau khi bạn mở nó. Nội dung bạn vừa sửa \
+                     chưa được lưu: hãy xem bản mới rồi lưu lại."
                 ),
             ));
         }
@@ -574,13 +595,16 @@ impl App {
         let today = legal_day(self.now());
         let year = chrono::Datelike::year(&today);
         let doc_type = DocType::parse(&row.doc_type)?;
-        let (seq, number) = next_outgoing(
+        let n = next_outgoing(
             tx,
             &row.unit_id,
             year,
-            doc_type,
-            &Some(row.issuer_abbr.clone()),
-            &row.division_abbr,
+            OutgoingKind {
+                doc_type,
+                confidentiality: Confidentiality::parse(&row.confidentiality)?,
+                issuer_abbr: &Some(row.issuer_abbr.clone()),
+                division_abbr: &row.division_abbr,
+            },
         )
         .await?;
         let today_s = today.format("%Y-%m-%d").to_string();
@@ -590,9 +614,10 @@ impl App {
             &NewOfficeDoc {
                 unit_id: &row.unit_id,
                 direction: Direction::Outgoing.as_str(),
+                register: n.register.as_str(),
                 year,
-                seq,
-                number: &number,
+                seq: n.seq,
+                number: &n.number,
                 doc_type: doc_type.as_str(),
                 document_date: &today_s,
                 received_on: None,
@@ -608,7 +633,8 @@ impl App {
         )
         .await?;
         let details = json!({
-            "direction": doc.direction, "year": doc.year, "seq": doc.seq, "number": doc.number,
+            "direction": doc.direction, "register": doc.register, "year": doc.year,
+            "seq": doc.seq, "number": doc.number,
             "doc_type": doc.doc_type, "correspondent": doc.correspondent, "summary": doc.summary,
             "draft_id": row.id,
         });

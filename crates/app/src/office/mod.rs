@@ -19,7 +19,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use qltt_domain::format::{format_date, legal_day, parse_date};
 use qltt_domain::office::{
-    self as rules, Confidentiality, Direction, DocAction, DocState, DocType, StepBy, Urgency,
+    self as rules, Confidentiality, Direction, DocAction, DocState, DocType, Register, StepBy,
+    Urgency,
 };
 use qltt_domain::officer::Permission;
 use qltt_domain::text::{bounded, bounded_text};
@@ -103,6 +104,14 @@ pub struct ActionInput {
     pub external: Vec<delivery::ExternalRecipient>,
 }
 
+/// Which documents of a register to list: the book (general by default, or secret) and one
+/// state (all by default).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegisterFilter<'a> {
+    pub register: Option<&'a str>,
+    pub state: Option<&'a str>,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OfficeStep {
     pub action: String,
@@ -136,6 +145,14 @@ pub struct OfficeDocument {
     pub steps: Vec<OfficeStep>,
     /// The text status of its PDFs and scans (on a single document's view; empty in lists).
     pub attachment_texts: Vec<text::AttachmentText>,
+    /// Outgoing: where it went and whether each unit confirmed receipt (single view only).
+    pub deliveries: Vec<delivery::Delivery>,
+    /// Incoming from a unit of the product: that delivery and its receipt (single view only).
+    pub arrival: Option<delivery::Delivery>,
+    /// Outgoing, signed and not yet sent: the last day to send it (Decree 30/2020 Art. 18(1)),
+    /// YYYY-MM-DD, and whether it has passed.
+    pub send_by: Option<String>,
+    pub send_late: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -170,6 +187,15 @@ impl OfficeDocument {
     }
     pub fn is_incoming(&self) -> bool {
         self.row.direction == Direction::Incoming.as_str()
+    }
+    pub fn send_by_text(&self) -> String {
+        self.send_by.as_deref().map(date_text).unwrap_or_default()
+    }
+    /// An arrival from inside the product whose receipt is still to be confirmed.
+    pub fn awaits_receipt(&self) -> bool {
+        self.arrival
+            .as_ref()
+            .is_some_and(|a| a.row.received_at.is_none())
     }
     pub fn may(&self, action: &str) -> bool {
         self.allowed_actions.iter().any(|a| a == action)
@@ -240,24 +266,42 @@ pub(crate) fn check_common(
     })
 }
 
-/// The printed number of the next outgoing document of `unit_id`'s register, taken in `tx`.
+/// The next number of an outgoing document of `unit_id`: what it is to be printed as, taken
+/// in `tx` from the book its secrecy puts it in (Decree 30/2020 Art. 15(2)).
+pub(crate) struct OutgoingNumber {
+    pub seq: i64,
+    pub number: String,
+    pub register: Register,
+}
+
+/// What an outgoing document is: its kind, secrecy and the abbreviations of its symbol.
+pub(crate) struct OutgoingKind<'a> {
+    pub doc_type: DocType,
+    pub confidentiality: Confidentiality,
+    pub issuer_abbr: &'a Option<String>,
+    pub division_abbr: &'a Option<String>,
+}
+
 pub(crate) async fn next_outgoing(
     tx: &mut WriteTx,
     unit_id: &str,
     year: i32,
-    doc_type: DocType,
-    issuer_abbr: &Option<String>,
-    division_abbr: &Option<String>,
-) -> AppResult<(i64, String)> {
-    let issuer = rules::abbreviation("issuer_abbr", opt(issuer_abbr).unwrap_or("QLTT"))?;
-    let division = opt(division_abbr)
+    kind: OutgoingKind<'_>,
+) -> AppResult<OutgoingNumber> {
+    let issuer = rules::abbreviation("issuer_abbr", opt(kind.issuer_abbr).unwrap_or("QLTT"))?;
+    let division = opt(kind.division_abbr)
         .map(|d| rules::abbreviation("division_abbr", d))
         .transpose()?;
-    let symbol = rules::outgoing_symbol(doc_type, &issuer, division.as_deref());
-    let seq =
-        documents::next_seq(tx, unit_id, rules::register_name(Direction::Outgoing), year).await?;
+    let symbol = rules::outgoing_symbol(kind.doc_type, &issuer, division.as_deref());
+    let register = rules::register_of(Direction::Outgoing, kind.confidentiality);
+    let counter = rules::register_name(Direction::Outgoing, register);
+    let seq = documents::next_seq(tx, unit_id, counter, year).await?;
     let n = u32::try_from(seq).map_err(AppError::internal)?;
-    Ok((seq, rules::outgoing_number(n, &symbol)))
+    Ok(OutgoingNumber {
+        seq,
+        number: rules::outgoing_number(n, &symbol),
+        register,
+    })
 }
 
 impl App {
@@ -312,6 +356,7 @@ impl App {
                 }
                 let action_label = match s.action.as_str() {
                     "register" => "Vào sổ".to_string(),
+                    "confirm_receipt" => "Xác nhận đã nhận".to_string(),
                     a => label(DocAction::parse(a).map(|a| a.label())),
                 };
                 steps.push(OfficeStep {
@@ -328,8 +373,23 @@ impl App {
         } else {
             Vec::new()
         };
+        let (deliveries, arrival) = match (with_steps, direction) {
+            (false, _) => (Vec::new(), None),
+            (true, Direction::Outgoing) => (self.deliveries_of(&row.id).await?, None),
+            (true, Direction::Incoming) => (Vec::new(), self.arrival_of(&row.id).await?),
+        };
+        // One calendar read per document: on its own page only, not per row of a list.
+        let send = if with_steps {
+            self.send_deadline(&row).await?
+        } else {
+            None
+        };
         Ok(OfficeDocument {
             attachment_texts,
+            deliveries,
+            arrival,
+            send_by: send.map(|(d, _)| day_text(d)),
+            send_late: send.is_some_and(|(_, late)| late),
             attachment_shas: row.attachment_list(),
             unit_name: self.unit_name(&row.unit_id).await?.unwrap_or_default(),
             direction_label: direction.label().to_string(),
@@ -411,24 +471,32 @@ impl App {
             .require_files(&mut tx, actor, &input.attachments)
             .await?;
         let attachments_json = serde_json::to_string(&attachments).map_err(AppError::internal)?;
-        let (seq, number, state) = match direction {
+        let (seq, number, register, state) = match direction {
             Direction::Incoming => {
-                let seq =
-                    documents::next_seq(&mut tx, &unit.id, rules::register_name(direction), year)
-                        .await?;
-                (seq, sender_number.unwrap_or_default(), DocState::Registered)
+                let register = rules::register_of(direction, c.confidentiality);
+                let counter = rules::register_name(direction, register);
+                let seq = documents::next_seq(&mut tx, &unit.id, counter, year).await?;
+                (
+                    seq,
+                    sender_number.unwrap_or_default(),
+                    register,
+                    DocState::Registered,
+                )
             }
             Direction::Outgoing => {
-                let (seq, number) = next_outgoing(
+                let n = next_outgoing(
                     &mut tx,
                     &unit.id,
                     year,
-                    c.doc_type,
-                    &input.issuer_abbr,
-                    &input.division_abbr,
+                    OutgoingKind {
+                        doc_type: c.doc_type,
+                        confidentiality: c.confidentiality,
+                        issuer_abbr: &input.issuer_abbr,
+                        division_abbr: &input.division_abbr,
+                    },
                 )
                 .await?;
-                (seq, number, DocState::Issued)
+                (n.seq, n.number, n.register, DocState::Issued)
             }
         };
         let document_date_s = day_text(document_date);
@@ -438,6 +506,7 @@ impl App {
             &NewOfficeDoc {
                 unit_id: &unit.id,
                 direction: direction.as_str(),
+                register: register.as_str(),
                 year,
                 seq,
                 number: &number,
@@ -456,8 +525,9 @@ impl App {
         )
         .await?;
         let details = json!({
-            "direction": row.direction, "year": row.year, "seq": row.seq, "number": row.number,
-            "doc_type": row.doc_type, "correspondent": row.correspondent, "summary": row.summary,
+            "direction": row.direction, "register": row.register, "year": row.year,
+            "seq": row.seq, "number": row.number, "doc_type": row.doc_type,
+            "correspondent": row.correspondent, "summary": row.summary,
             "attachments": attachments,
         });
         store::add_step(&mut tx, &row.id, "register", &actor.id, "", &details).await?;
@@ -478,8 +548,8 @@ impl App {
         self.office_view(row, true).await
     }
 
-    /// One register (unit, direction, year) of the actor's scope, highest number first; the
-    /// cursor is the last item's number.
+    /// One book of a register (unit, direction, general or secret book, year) of the actor's
+    /// scope, highest number first; the cursor is the last item's number.
     #[allow(clippy::too_many_arguments)]
     pub async fn office_register(
         &self,
@@ -487,16 +557,23 @@ impl App {
         direction: &str,
         unit_id: Option<&str>,
         year: Option<i32>,
-        state: Option<&str>,
+        filter: RegisterFilter<'_>,
         cursor: Option<&str>,
         limit: i64,
     ) -> AppResult<OfficePage> {
         actor.require(Permission::ViewOfficeDocuments)?;
         let direction = Direction::parse(direction)?;
-        let state = state
+        let state = filter
+            .state
             .filter(|s| !s.is_empty())
             .map(DocState::parse)
             .transpose()?;
+        let register = filter
+            .register
+            .filter(|s| !s.is_empty())
+            .map(Register::parse)
+            .transpose()?
+            .unwrap_or(Register::General);
         let unit_id = unit_id.filter(|u| !u.is_empty()).unwrap_or(&actor.unit_id);
         if !self.in_scope(actor, unit_id).await? {
             return Err(AppError::forbidden_scope());
@@ -511,9 +588,12 @@ impl App {
         };
         let rows = store::register(
             self.db.pool(),
-            unit_id,
-            direction.as_str(),
-            year,
+            &store::Book {
+                unit_id,
+                direction: direction.as_str(),
+                register: register.as_str(),
+                year,
+            },
             state.map(|s| s.as_str()),
             before,
             limit + 1,
@@ -743,6 +823,12 @@ impl App {
                 "office.invalid_transition",
                 "Văn bản vừa được người khác xử lý; hãy tải lại.",
             ));
+        }
+        // Routing (or any first step) by the receiving unit shows the document arrived: an
+        // arrival from inside the product not yet confirmed is confirmed now, before the step,
+        // so the sender is never left without the notice of Art. 21(2)(c).
+        if units::in_subtree(tx.conn(), &actor.unit_id, &row.unit_id).await? {
+            self.confirm_receipt_in(&mut tx, actor, &row).await?;
         }
         store::add_step(
             &mut tx,

@@ -6,6 +6,7 @@
 //! written from memory of the decree and its Appendix I–III and was not checked against the
 //! text here, the comment says UNCONFIRMED.
 
+pub mod dispatch;
 pub mod drafting;
 
 use chrono::NaiveDate;
@@ -80,12 +81,39 @@ impl DocType {
     }
 }
 
+labelled_enum!(
+    /// Which book of a unit's registers a document is numbered in. Decree 30/2020 Art. 15(2),
+    /// text checked against a published copy of the decree: "Văn bản mật được cấp hệ thống số
+    /// riêng" — outgoing documents that carry a secrecy level (Mật, Tối mật, Tuyệt mật) take
+    /// their numbers from a sequence of their own, from 01 each year like the others.
+    Register, "register", "office.invalid_register",
+    "Sổ không hợp lệ (general, secret).", {
+    General => "general", "Sổ thường",
+    Secret => "secret", "Sổ văn bản mật",
+});
+
+/// The book a document is numbered in. Only outgoing documents have a separate secret
+/// sequence (Art. 15(2)); incoming secret documents are registered "theo quy định của pháp luật
+/// về bảo vệ bí mật nhà nước" (Art. 22(4)), whose registration rules were not checked here
+/// (UNCONFIRMED), so they keep the unit's one arrival sequence, which Art. 22(2) requires to be
+/// continuous.
+pub fn register_of(direction: Direction, confidentiality: Confidentiality) -> Register {
+    match (direction, confidentiality) {
+        (Direction::Outgoing, Confidentiality::Normal) | (Direction::Incoming, _) => {
+            Register::General
+        }
+        (Direction::Outgoing, _) => Register::Secret,
+    }
+}
+
 /// The counter of a unit's register in `document_counters`. Distinct from the case registers,
 /// which are named by their form's symbol ("QĐ-XPHC") and can never be spelled like these.
-pub fn register_name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Incoming => "office:incoming",
-        Direction::Outgoing => "office:outgoing",
+pub fn register_name(direction: Direction, register: Register) -> &'static str {
+    match (direction, register) {
+        (Direction::Incoming, Register::General) => "office:incoming",
+        (Direction::Incoming, Register::Secret) => "office:incoming:secret",
+        (Direction::Outgoing, Register::General) => "office:outgoing",
+        (Direction::Outgoing, Register::Secret) => "office:outgoing:secret",
     }
 }
 

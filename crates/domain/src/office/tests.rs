@@ -48,13 +48,41 @@ fn abbreviations_are_upper_case_letters_or_digits() {
 
 #[test]
 fn registers_are_not_spelled_like_case_registers() {
+    let mut names = Vec::new();
     for d in Direction::ALL {
-        assert!(register_name(*d).starts_with("office:"));
+        for r in Register::ALL {
+            let name = register_name(*d, *r);
+            assert!(name.starts_with("office:"));
+            names.push(name);
+        }
     }
-    assert_ne!(
-        register_name(Direction::Incoming),
-        register_name(Direction::Outgoing)
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 4, "each book counts on its own");
+    // The counters that existed before the secret book keep their names.
+    assert_eq!(
+        register_name(Direction::Outgoing, Register::General),
+        "office:outgoing"
     );
+    assert_eq!(
+        register_name(Direction::Incoming, Register::General),
+        "office:incoming"
+    );
+}
+
+#[test]
+fn outgoing_secret_documents_have_their_own_number_sequence() {
+    use Confidentiality as C;
+    let out = Direction::Outgoing;
+    assert_eq!(register_of(out, C::Normal), Register::General);
+    for c in [C::Confidential, C::Secret, C::TopSecret] {
+        assert_eq!(register_of(out, c), Register::Secret, "{c}");
+        assert_eq!(
+            register_of(Direction::Incoming, c),
+            Register::General,
+            "{c}"
+        );
+    }
 }
 
 #[test]

@@ -84,7 +84,8 @@ pub enum Permission {
     ProcessDocuments,
     /// Send a directive (chỉ đạo điều hành) to a whole subtree in one action.
     IssueDirectives,
-    /// Acknowledge a directive on behalf of one's unit (its leaders and its clerk).
+    /// Acknowledge a directive on behalf of one's unit (its leaders and its clerk), and confirm
+    /// to a sending unit that a document it sent arrived (Decree 30/2020 Art. 21(2)(c)).
     AcknowledgeDirectives,
     /// Write a draft of an outgoing document (dự thảo) and submit it for review.
     DraftDocuments,

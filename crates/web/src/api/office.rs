@@ -16,7 +16,7 @@ use qltt_app::office::directives::{
     Directive, DirectiveEvent, DirectiveInput, DirectivePage, ReadReceipt, Receipts,
 };
 use qltt_app::office::text::DocumentText;
-use qltt_app::office::{ActionInput, OfficeDocument, OfficePage, RegisterInput};
+use qltt_app::office::{ActionInput, OfficeDocument, OfficePage, RegisterFilter, RegisterInput};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -35,6 +35,9 @@ pub struct RegisterQuery {
     pub year: Option<i32>,
     /// One state (registered, routed, in_progress, replied, filed, issued, sent).
     pub state: Option<String>,
+    /// The book: general (default) or secret (outgoing documents with a secrecy level, which
+    /// have their own numbers, Decree 30/2020 Art. 15(2)).
+    pub register: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -56,7 +59,10 @@ pub async fn list(
                 q.direction.as_deref().unwrap_or("incoming"),
                 q.unit_id.as_deref(),
                 q.year,
-                q.state.as_deref(),
+                RegisterFilter {
+                    register: q.register.as_deref(),
+                    state: q.state.as_deref(),
+                },
                 q.cursor.as_deref(),
                 q.limit.unwrap_or(50),
             )
@@ -132,6 +138,20 @@ pub async fn text_retry(
     Ok(Json(
         state.app.retry_office_document_text(&actor, &id).await?,
     ))
+}
+
+/// Confirms that the unit received a document another unit of the product sent it (Decree
+/// 30/2020 Art. 21(2)(c)): the clerk or a leader of the receiving register's scope. The sender's
+/// document then shows who confirmed and when. Confirming again changes nothing. 409
+/// `office.not_delivered` for an entry that did not come from inside the product.
+#[utoipa::path(operation_id = "office_documents_confirm_receipt", post, path = "/api/v1/office-documents/{id}/receipt", params(("id" = String, Path)),
+    responses((status = 200, body = OfficeDocument), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn confirm_receipt(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OfficeDocument>> {
+    Ok(Json(state.app.confirm_receipt(&actor, &id).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

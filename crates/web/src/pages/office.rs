@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use qltt_app::office::directives::{Directive, DirectiveInput, Receipts};
 use qltt_app::office::text::AttachmentText;
-use qltt_app::office::{ActionInput, OfficeDocument, RegisterInput};
+use qltt_app::office::{ActionInput, OfficeDocument, RegisterFilter, RegisterInput};
 use qltt_app::{Actor, AppError, ErrorKind};
 use qltt_domain::format::legal_day;
 use qltt_domain::office::{Confidentiality, DocState, DocType, Urgency};
@@ -85,6 +85,8 @@ pub struct RegisterForm {
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     direction: Option<String>,
+    /// "secret": the book of outgoing documents with a secrecy level.
+    register: Option<String>,
     unit_id: Option<String>,
     year: Option<i32>,
     state: Option<String>,
@@ -96,6 +98,8 @@ pub struct ListQuery {
 struct ListPage {
     layout: Layout,
     incoming: bool,
+    /// The secret book of outgoing documents (Decree 30/2020 Art. 15(2)).
+    secret: bool,
     unit_id: String,
     year: i32,
     state: String,
@@ -132,13 +136,17 @@ async fn list_page(
     let today = legal_day(app.now());
     let year = q.year.unwrap_or(today.year());
     let st = q.state.unwrap_or_default();
+    let secret = direction == "outgoing" && q.register.as_deref() == Some("secret");
     let page = match app
         .office_register(
             actor,
             &direction,
             Some(&unit_id),
             Some(year),
-            Some(&st),
+            RegisterFilter {
+                register: Some(if secret { "secret" } else { "general" }),
+                state: Some(&st),
+            },
             q.cursor.as_deref(),
             50,
         )
@@ -195,6 +203,7 @@ async fn list_page(
     let p = ListPage {
         layout,
         incoming,
+        secret,
         unit_id,
         year,
         state: st,
@@ -274,6 +283,8 @@ struct DetailPage {
     texts_pending: bool,
     /// A leader of the register's scope may have the files read again.
     can_retry_text: bool,
+    /// The clerk or a leader of the receiving register's scope may confirm its receipt.
+    can_confirm_receipt: bool,
     today: String,
     error: Option<String>,
 }
@@ -353,7 +364,15 @@ async fn detail_page(
         let year = legal_day(app.now()).year();
         for unit in [d.row.unit_id.as_str(), actor.unit_id.as_str()] {
             if let Ok(p) = app
-                .office_register(actor, "outgoing", Some(unit), Some(year), None, None, 100)
+                .office_register(
+                    actor,
+                    "outgoing",
+                    Some(unit),
+                    Some(year),
+                    RegisterFilter::default(),
+                    None,
+                    100,
+                )
                 .await
             {
                 for o in p.items {
@@ -376,11 +395,15 @@ async fn detail_page(
     let can_retry_text = actor.may(Permission::RouteDocuments)
         && app.in_scope(actor, &d.row.unit_id).await.unwrap_or(false)
         && texts.iter().any(|t| !t.pending());
+    let can_confirm_receipt = d.awaits_receipt()
+        && actor.may(Permission::AcknowledgeDirectives)
+        && app.in_scope(actor, &d.row.unit_id).await.unwrap_or(false);
     let status = error
         .as_ref()
         .map(|e| crate::error::status_of(e.kind))
         .unwrap_or(StatusCode::OK);
     let page = DetailPage {
+        can_confirm_receipt,
         layout,
         d,
         can_route,
@@ -433,6 +456,8 @@ pub async fn act(
             .retry_office_document_text(&actor, &id)
             .await
             .map(|_| ())
+    } else if f.op == "confirm_receipt" {
+        state.app.confirm_receipt(&actor, &id).await.map(|_| ())
     } else {
         state
             .app

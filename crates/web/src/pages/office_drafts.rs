@@ -51,6 +51,9 @@ pub struct DraftForm {
     urgency: String,
     #[serde(default)]
     confidentiality: String,
+    /// The draft's `updated_at` when the edit form was shown (the version check).
+    #[serde(default)]
+    base_updated_at: String,
 }
 
 impl DraftForm {
@@ -65,6 +68,7 @@ impl DraftForm {
             recipients: d.row.recipients.clone(),
             urgency: d.row.urgency.clone(),
             confidentiality: d.row.confidentiality.clone(),
+            base_updated_at: d.row.updated_at.clone(),
         }
     }
 
@@ -81,6 +85,7 @@ impl DraftForm {
             urgency: some(&self.urgency),
             confidentiality: some(&self.confidentiality),
             attachments: Vec::new(),
+            base_updated_at: some(&self.base_updated_at),
         }
     }
 }
@@ -305,6 +310,7 @@ pub async fn act(
             recipients: get("recipients"),
             urgency: get("urgency"),
             confidentiality: get("confidentiality"),
+            base_updated_at: get("base_updated_at"),
         };
         match app.edit_draft(&actor, &id, f.input()).await {
             Ok(_) => Ok(()),

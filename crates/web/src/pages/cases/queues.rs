@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use qltt_app::cases::queues::{QueueItem, Queues};
+use qltt_app::cases::queues::{DocumentQueueItem, QueueItem, Queues};
 use qltt_domain::format::{format_date, parse_date};
 
 use crate::AppState;
@@ -44,7 +44,65 @@ fn view(key: &'static str, title: &'static str, items: &[QueueItem]) -> QueueVie
     }
 }
 
+/// Office documents with the day they are about ("hạn phát hành: …").
+fn documents_view(
+    key: &'static str,
+    title: &'static str,
+    due_label: &str,
+    items: &[DocumentQueueItem],
+    today: &str,
+) -> QueueView {
+    QueueView {
+        key,
+        title,
+        items: items
+            .iter()
+            .map(|d| {
+                let due = parse_date(&d.due_on)
+                    .map(format_date)
+                    .unwrap_or_else(|| d.due_on.clone());
+                let late = if d.due_on.as_str() < today {
+                    " · trễ hạn"
+                } else {
+                    ""
+                };
+                (
+                    format!("/office/{}", d.document_id),
+                    d.summary.clone(),
+                    format!("{} · {due_label}: {due}{late}", d.number),
+                )
+            })
+            .collect(),
+    }
+}
+
 pub fn fragment(q: &Queues) -> QueuesFragment {
+    let mut f = fragment_of_cases_and_work(q);
+    // The clerk's two queues appear when they hold something: an inspector, who never sends
+    // or confirms documents, is not shown two boxes that are always empty.
+    if !q.to_send.is_empty() {
+        f.queues.push(documents_view(
+            "to_send",
+            "Văn bản đã ký chờ phát hành",
+            "hạn phát hành",
+            &q.to_send,
+            &q.today,
+        ));
+    }
+    if !q.unconfirmed_arrivals.is_empty() {
+        // Confirmed on the day of arrival: anything in this list from an earlier day is late.
+        f.queues.push(documents_view(
+            "unconfirmed_arrivals",
+            "Văn bản đến chờ xác nhận đã nhận",
+            "đến ngày",
+            &q.unconfirmed_arrivals,
+            &q.today,
+        ));
+    }
+    f
+}
+
+fn fragment_of_cases_and_work(q: &Queues) -> QueuesFragment {
     QueuesFragment {
         queues: vec![
             view("overdue", "Quá hạn", &q.overdue),
