@@ -110,19 +110,25 @@ async fn current_business(pool: &AnyPool, id: &str) -> AppResult<Option<Business
     })
 }
 
-/// The cases whose index entry shows this business: its own and those of every record merged
-/// into it (they show the survivor's name, see [`current_business`]).
-async fn cases_showing(pool: &AnyPool, business_id: &str) -> AppResult<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+/// The cases whose index entry shows one of these businesses: their own and those of every
+/// record merged into them (they show the survivor's name, see [`current_business`]). One query
+/// for a round of the job (an import changes thousands of businesses at once).
+async fn cases_showing(pool: &AnyPool, business_ids: &[String]) -> AppResult<Vec<String>> {
+    if business_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
         "WITH RECURSIVE m(id) AS (\
-         SELECT id FROM businesses WHERE id = $1 \
+         SELECT id FROM businesses WHERE id IN ({}) \
          UNION SELECT x.id FROM businesses x JOIN m ON x.merged_into = m.id\
          ) SELECT c.id FROM cases c WHERE c.business_id IN (SELECT id FROM m)",
-    )
-    .bind(business_id)
-    .fetch_all(pool)
-    .await
-    .map_err(internal)?;
+        qltt_store::placeholders(1, business_ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in business_ids {
+        q = q.bind(id);
+    }
+    let rows: Vec<(String,)> = q.fetch_all(pool).await.map_err(internal)?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
@@ -360,10 +366,8 @@ impl App {
                 .filter(|(family, _)| family == "business")
                 .map(|(_, id)| id.clone())
                 .collect();
-            for id in &changed {
-                for case_id in cases_showing(pool, id).await? {
-                    targets.insert(("case".to_string(), case_id));
-                }
+            for case_id in cases_showing(pool, &changed).await? {
+                targets.insert(("case".to_string(), case_id));
             }
             let mut ops = Vec::new();
             for (family, id) in &targets {
