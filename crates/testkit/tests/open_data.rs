@@ -585,6 +585,10 @@ async fn portal_search_is_rate_limited(t: TestApp) {
         .send()
         .await
         .unwrap();
+    assert!(
+        r.headers().get("cache-control").is_none(),
+        "a refusal is not cached"
+    );
     let html = r.text().await.unwrap();
     assert!(html.contains("quá nhiều lần"), "{html}");
     // The dataset itself is not limited.

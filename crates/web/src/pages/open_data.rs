@@ -201,6 +201,8 @@ async fn search_page(
                 next_offset: r.next_offset,
             })
     };
+    // A refusal (too many searches) is shown in a page with status 200: not to be kept.
+    let answered = found.is_ok();
     let response = if headers.contains_key("HX-Request") {
         let (found, notice) = match found {
             Ok(f) => (f, None),
@@ -223,7 +225,7 @@ async fn search_page(
     } else {
         whole_page(&state, None, f.q, found).await
     };
-    cached(response)
+    if answered { cached(response) } else { response }
 }
 
 /// `GET /public/open-data/search.json?q=&offset=&limit=`: the same search for programs.
