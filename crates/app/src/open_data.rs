@@ -94,97 +94,105 @@ fn strings(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A published decision as the public sees it: anonymised (see the module's comment). The
+/// open dataset, the open-data page and the public search index are all built by this one
+/// function, so what is searchable is exactly what is published.
+pub(crate) fn open_decision(r: publications::PublishedDecision, base: &str) -> OpenDecision {
+    let content: Value = serde_json::from_str(&r.content).unwrap_or(Value::Null);
+    let data: Value = r
+        .case_data
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or(Value::Null);
+    let kind = match s(&data, "/record_violation/offender/kind").as_str() {
+        "organization" => "organization",
+        // Unknown is treated as a person: nothing identifying is published.
+        _ => "individual",
+    };
+    let org = kind == "organization";
+    let acts = data
+        .pointer("/record_violation/violations")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let violations = content
+        .pointer("/body/fines")
+        .and_then(Value::as_array)
+        .map(|lines| {
+            lines
+                .iter()
+                .map(|l| {
+                    let vt = s(l, "/violation_type_id");
+                    let act = acts
+                        .iter()
+                        .find(|a| s(a, "/violation_type_id") == vt)
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    OpenViolation {
+                        code: Some(s(&act, "/code"))
+                            .filter(|c| !c.is_empty())
+                            .unwrap_or_else(|| {
+                                vt.split('@').next().unwrap_or_default().to_string()
+                            }),
+                        description: s(&act, "/description"),
+                        legal_basis: s(&act, "/legal_basis"),
+                        fine: l.get("amount").and_then(Value::as_i64).unwrap_or(0),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    OpenDecision {
+        decision_number: r.number,
+        issued_on: r.issued_on,
+        issuing_unit: r.unit_name,
+        offender_kind: kind.to_string(),
+        offender_name: org
+            .then(|| s(&data, "/record_violation/offender/name"))
+            .filter(|n| !n.is_empty())
+            .or_else(|| org.then(|| s(&content, "/business/name")))
+            .filter(|n| !n.is_empty()),
+        // The organisation's tax code as the record gives it, else the register's.
+        tax_code: org
+            .then(|| s(&data, "/record_violation/offender/id_number"))
+            .filter(|t| !t.is_empty())
+            .or_else(|| org.then(|| s(&content, "/business/tax_code")))
+            .filter(|t| !t.is_empty()),
+        violations,
+        fine_total: content
+            .pointer("/body/total")
+            .and_then(Value::as_i64)
+            .unwrap_or(0),
+        additional_penalties: if org {
+            strings(content.pointer("/body/additional_penalties"))
+        } else {
+            Vec::new()
+        },
+        remedial_measures: if org {
+            strings(content.pointer("/body/remedial_measures"))
+        } else {
+            Vec::new()
+        },
+        status: r.status,
+        verify_url: r.verify_code.map(|c| format!("{base}/verify/{c}")),
+        // The day in Việt Nam (the instant is stored in UTC).
+        published_on: qltt_store::parse_ts(&r.published_at)
+            .map(|t| legal_day(t).format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|_| r.published_at.chars().take(10).collect()),
+    }
+}
+
 impl App {
     /// Every published decision, anonymised, newest first.
     pub async fn open_decisions(&self) -> AppResult<Vec<OpenDecision>> {
         let rows = publications::published(self.db.pool()).await?;
-        let base = self.settings.public_url.trim_end_matches('/').to_string();
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let content: Value = serde_json::from_str(&r.content).unwrap_or(Value::Null);
-            let data: Value = r
-                .case_data
-                .as_deref()
-                .and_then(|d| serde_json::from_str(d).ok())
-                .unwrap_or(Value::Null);
-            let kind = match s(&data, "/record_violation/offender/kind").as_str() {
-                "organization" => "organization",
-                // Unknown is treated as a person: nothing identifying is published.
-                _ => "individual",
-            };
-            let org = kind == "organization";
-            let acts = data
-                .pointer("/record_violation/violations")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let violations = content
-                .pointer("/body/fines")
-                .and_then(Value::as_array)
-                .map(|lines| {
-                    lines
-                        .iter()
-                        .map(|l| {
-                            let vt = s(l, "/violation_type_id");
-                            let act = acts
-                                .iter()
-                                .find(|a| s(a, "/violation_type_id") == vt)
-                                .cloned()
-                                .unwrap_or(Value::Null);
-                            OpenViolation {
-                                code: Some(s(&act, "/code"))
-                                    .filter(|c| !c.is_empty())
-                                    .unwrap_or_else(|| {
-                                        vt.split('@').next().unwrap_or_default().to_string()
-                                    }),
-                                description: s(&act, "/description"),
-                                legal_basis: s(&act, "/legal_basis"),
-                                fine: l.get("amount").and_then(Value::as_i64).unwrap_or(0),
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            out.push(OpenDecision {
-                decision_number: r.number,
-                issued_on: r.issued_on,
-                issuing_unit: r.unit_name,
-                offender_kind: kind.to_string(),
-                offender_name: org
-                    .then(|| s(&data, "/record_violation/offender/name"))
-                    .filter(|n| !n.is_empty())
-                    .or_else(|| org.then(|| s(&content, "/business/name")))
-                    .filter(|n| !n.is_empty()),
-                // The organisation's tax code as the record gives it, else the register's.
-                tax_code: org
-                    .then(|| s(&data, "/record_violation/offender/id_number"))
-                    .filter(|t| !t.is_empty())
-                    .or_else(|| org.then(|| s(&content, "/business/tax_code")))
-                    .filter(|t| !t.is_empty()),
-                violations,
-                fine_total: content
-                    .pointer("/body/total")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(0),
-                additional_penalties: if org {
-                    strings(content.pointer("/body/additional_penalties"))
-                } else {
-                    Vec::new()
-                },
-                remedial_measures: if org {
-                    strings(content.pointer("/body/remedial_measures"))
-                } else {
-                    Vec::new()
-                },
-                status: r.status,
-                verify_url: r.verify_code.map(|c| format!("{base}/verify/{c}")),
-                // The day in Việt Nam (the instant is stored in UTC).
-                published_on: qltt_store::parse_ts(&r.published_at)
-                    .map(|t| legal_day(t).format("%Y-%m-%d").to_string())
-                    .unwrap_or_else(|_| r.published_at.chars().take(10).collect()),
-            });
-        }
-        Ok(out)
+        let base = self.public_base();
+        Ok(rows.into_iter().map(|r| open_decision(r, &base)).collect())
+    }
+
+    /// The address of the public site, without a trailing slash (for verification links).
+    pub(crate) fn public_base(&self) -> String {
+        self.settings.public_url.trim_end_matches('/').to_string()
     }
 
     /// The force's figures for a year (up to today): the total, by month, by province-level unit

@@ -10,7 +10,8 @@ use qltt_app::search::SearchHandle;
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum SearchCommand {
-    /// Rebuild the index of businesses, cases and documents from the database (with progress).
+    /// Rebuild the index of businesses, cases, documents and the public copies of published
+    /// decisions from the database (with progress).
     /// Stop `qltt serve` first: the index has one writer.
     Rebuild,
 }
@@ -50,6 +51,7 @@ fn label(kind: &str) -> &'static str {
     match kind {
         "business" => "cơ sở kinh doanh",
         "case" => "vụ việc",
+        "public_decision" => "quyết định đã công bố (bản công khai)",
         _ => "văn bản",
     }
 }

@@ -50,7 +50,15 @@ pub enum Kind {
     Document,
     /// A document of a unit's office registers (incoming/outgoing), with the text of its files.
     OfficeDocument,
+    /// A sanction decision as the public open dataset shows it (anonymised), while it is
+    /// published. Its scope is [`PUBLIC_SCOPE`] only, so no officer query (scoped to a unit)
+    /// ever returns one, and a public query (scoped to [`PUBLIC_SCOPE`]) returns nothing else.
+    PublicDecision,
 }
+
+/// The scope of the records the public may find (see [`Kind::PublicDecision`]). Not a unit id
+/// (those are UUIDs), so no officer's subtree contains it.
+pub const PUBLIC_SCOPE: &str = "@public";
 
 impl Kind {
     pub fn as_str(self) -> &'static str {
@@ -59,6 +67,7 @@ impl Kind {
             Kind::Case => "case",
             Kind::Document => "document",
             Kind::OfficeDocument => "office_document",
+            Kind::PublicDecision => "public_decision",
         }
     }
 
@@ -68,6 +77,7 @@ impl Kind {
             "case" => Some(Kind::Case),
             "document" => Some(Kind::Document),
             "office_document" => Some(Kind::OfficeDocument),
+            "public_decision" => Some(Kind::PublicDecision),
             _ => None,
         }
     }

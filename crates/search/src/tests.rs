@@ -213,6 +213,54 @@ fn scope_is_part_of_the_query() {
 }
 
 #[test]
+fn public_records_and_officer_records_never_mix() {
+    let ix = register();
+    ix.upsert(&SearchDoc {
+        id: "pub:d-qd".into(),
+        kind: Kind::PublicDecision,
+        unit_id: HN_TEAM.into(),
+        scope: vec![PUBLIC_SCOPE.into()],
+        title: "Quyết định 12/QĐ-XPHC — Công ty TNHH Mỹ phẩm Hàn Quốc Đông Á".into(),
+        subtitle: "Đội QLTT số 1".into(),
+        body: String::new(),
+        identifiers: vec!["12/QĐ-XPHC".into(), "0101234567".into()],
+    })
+    .unwrap();
+    ix.commit(None).unwrap();
+    let public = |q| {
+        ix.search(&SearchQuery {
+            text: q,
+            kind: Some(Kind::PublicDecision),
+            scope: Some(PUBLIC_SCOPE),
+            offset: 0,
+            limit: 10,
+        })
+        .unwrap()
+    };
+    // The public finds the published decision by number, name without diacritics, tax code...
+    for q in ["12/qd-xphc", "my pham han quoc dong a", "0101234567"] {
+        let page = public(q);
+        assert_eq!(page.total, 1, "{q}");
+        assert_eq!(page.hits[0].id, "pub:d-qd", "{q}");
+    }
+    // ... and nothing of the officers' records (the owner's name is only in those).
+    assert_eq!(public("nguyen thi lan").total, 0);
+    // Officers, whatever their scope (the root included), never see the public copy.
+    for scope in [ROOT, HN, HN_TEAM] {
+        let page = ix
+            .search(&SearchQuery {
+                text: "12/QĐ-XPHC",
+                kind: None,
+                scope: Some(scope),
+                offset: 0,
+                limit: 50,
+            })
+            .unwrap();
+        assert!(page.hits.iter().all(|h| h.kind != Kind::PublicDecision));
+    }
+}
+
+#[test]
 fn upsert_replaces_and_delete_removes() {
     let ix = register();
     let before = ix.doc_count().unwrap();

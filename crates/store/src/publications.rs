@@ -97,18 +97,66 @@ pub struct PublishedDecision {
     pub published_at: String,
 }
 
+const PUBLISHED_SELECT: &str = "SELECT d.id AS document_id, d.number, d.issued_on, d.status, d.verify_code, d.content, \
+            u.name AS unit_name, c.data AS case_data, p.published_at \
+     FROM document_publications p \
+     JOIN documents d ON d.id = p.document_id \
+     JOIN units u ON u.id = d.unit_id \
+     LEFT JOIN cases c ON c.id = d.case_id \
+     WHERE p.withdrawn_at IS NULL";
+
 /// Every live publication, newest decision first.
 pub async fn published(pool: &AnyPool) -> Result<Vec<PublishedDecision>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT d.id AS document_id, d.number, d.issued_on, d.status, d.verify_code, d.content, \
-                u.name AS unit_name, c.data AS case_data, p.published_at \
-         FROM document_publications p \
-         JOIN documents d ON d.id = p.document_id \
-         JOIN units u ON u.id = d.unit_id \
-         LEFT JOIN cases c ON c.id = d.case_id \
-         WHERE p.withdrawn_at IS NULL \
-         ORDER BY d.issued_on DESC, d.number",
+    let sql = format!("{PUBLISHED_SELECT} ORDER BY d.issued_on DESC, d.number");
+    Ok(sqlx::query_as(&sql).fetch_all(pool).await?)
+}
+
+/// The decision `document_id` if it is published now (its live publication), else `None`.
+pub async fn published_of(
+    pool: &AnyPool,
+    document_id: &str,
+) -> Result<Option<PublishedDecision>, StoreError> {
+    let sql = format!("{PUBLISHED_SELECT} AND p.document_id = $1");
+    Ok(sqlx::query_as(&sql)
+        .bind(document_id)
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// Those of `document_ids` that are published now, in no particular order (a page of search
+/// results: the ids withdrawn since they were indexed are left out).
+pub async fn published_among(
+    pool: &AnyPool,
+    document_ids: &[&str],
+) -> Result<Vec<PublishedDecision>, StoreError> {
+    if document_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{PUBLISHED_SELECT} AND p.document_id IN ({})",
+        crate::placeholders(1, document_ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in document_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(pool).await?)
+}
+
+/// A page of the decisions published now, by document id after `after` (a rebuild of the
+/// search index).
+pub async fn published_ids_after(
+    pool: &AnyPool,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT document_id FROM document_publications \
+         WHERE withdrawn_at IS NULL AND document_id > $1 ORDER BY document_id LIMIT $2",
     )
+    .bind(after)
+    .bind(limit)
     .fetch_all(pool)
-    .await?)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }

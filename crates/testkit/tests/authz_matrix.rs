@@ -443,6 +443,8 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/public/open-data/statistics.csv", Public),
     ("GET", "/public/open-data/statistics.json", Public),
     ("GET", "/public/open-data/dictionary.json", Public),
+    ("GET", "/public/open-data/search", Public),
+    ("GET", "/public/open-data/search.json", Public),
     ("POST", "/verify/{code}", Public),
     ("GET", "/assets/{*path}", Public),
 ];

@@ -311,3 +311,288 @@ async fn statistics_are_the_reports_figures(t: TestApp) {
     }
 }
 on_both!(open_statistics, statistics_are_the_reports_figures);
+
+/// `GET /public/open-data/search.json?q=` as anyone (no sign-in).
+async fn public_search(t: &TestApp, q: &str) -> Value {
+    let url = reqwest::Url::parse_with_params(&t.url("/public/open-data/search.json"), &[("q", q)])
+        .unwrap();
+    let r = t.http.get(url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+fn numbers(b: &Value) -> Vec<String> {
+    b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["decision_number"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn decision_number(t: &TestApp, token: &str, id: &str) -> String {
+    let (s, d) = t.get(token, &format!("/api/v1/documents/{id}")).await;
+    assert_eq!(s, 200, "{d}");
+    d["number"].as_str().unwrap().to_string()
+}
+
+/// The portal's search (issue 7): only the decisions published now, found with the officers'
+/// Vietnamese analysis by number, organisation, tax code, act and issuing unit; never by anything
+/// of an individual; following publication, withdrawal, a renamed unit and a rebuild.
+async fn portal_search_sees_only_published_records(t: TestApp) {
+    let (_, org_decision) = decided_case(
+        &t,
+        json!({"kind": "organization", "name": "Công ty TNHH Mỹ phẩm Hạ Long", "id_number": "5701234567",
+               "address": "Số 9 Trần Hưng Đạo, Hạ Long", "representative": "Trần Thị B"}),
+        30_000_000,
+        "Tịch thu tang vật vi phạm",
+    )
+    .await;
+    let (_, person_decision) = decided_case(
+        &t,
+        json!({"kind": "individual", "name": "Nguyễn Văn A", "id_number": "022080000123", "address": "Tổ 5 khu 3, Hạ Long"}),
+        15_000_000,
+        "Tịch thu hàng của ông Nguyễn Văn A",
+    )
+    .await;
+    let (_, hidden_decision) = decided_case(
+        &t,
+        json!({"kind": "organization", "name": "Công ty Cổ phần Thực phẩm Bãi Cháy", "id_number": "0314409058",
+               "address": "Bãi Cháy"}),
+        30_000_000,
+        "Tịch thu tang vật vi phạm",
+    )
+    .await;
+    let head = t.login("qn.chicuctruong").await;
+    let org_number = decision_number(&t, &head, &org_decision).await;
+    let person_number = decision_number(&t, &head, &person_decision).await;
+    let hidden_number = decision_number(&t, &head, &hidden_decision).await;
+    t.app.search_catch_up().await.unwrap();
+
+    // Nothing is public before a leader publishes, whatever one types.
+    for q in [&org_number, "my pham ha long", "5701234567"] {
+        let b = public_search(&t, q).await;
+        assert_eq!(b["total"], 0, "{q}: {b}");
+    }
+    let basis = json!({"reason": "Điều 72 Luật XLVPHC: vi phạm gây ảnh hưởng xấu đến dư luận"});
+    for d in [&org_decision, &person_decision] {
+        let (s, b) = t
+            .post(
+                &head,
+                &format!("/api/v1/documents/{d}/publish"),
+                basis.clone(),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+    }
+    t.app.search_catch_up().await.unwrap();
+
+    // Found the way people type: the whole number (folded, lower case), the organisation's name
+    // without diacritics or with a typo, its tax code or the start of it, an act, the unit.
+    let folded_number = org_number.to_lowercase().replace('đ', "d");
+    for q in [
+        org_number.as_str(),
+        folded_number.as_str(),
+        "cong ty my pham ha long",
+        "Mỹ phẩm Hạ Long",
+        "my phamm ha long ",
+        "5701234567",
+        "570123",
+    ] {
+        let b = public_search(&t, q).await;
+        assert_eq!(numbers(&b).first(), Some(&org_number), "{q}: {b}");
+        assert_eq!(
+            b["items"][0]["offender_name"],
+            "Công ty TNHH Mỹ phẩm Hạ Long"
+        );
+        assert_eq!(b["items"][0]["tax_code"], "5701234567");
+    }
+    // The act as the catalogue names it, and the issuing unit: both decisions.
+    let b = public_search(&t, "kinh doanh hang hoa nhap lau").await;
+    assert_eq!(b["total"], 2, "{b}");
+    let b = public_search(&t, "doi quan ly thi truong so 1").await;
+    assert_eq!(b["total"], 2, "{b}");
+    assert_eq!(b["items"][0]["issuing_unit"], "Đội Quản lý thị trường số 1");
+    // The individual's decision is found by its number, anonymous.
+    let b = public_search(&t, &person_number).await;
+    assert_eq!(numbers(&b).first(), Some(&person_number), "{b}");
+    assert_eq!(b["items"][0]["offender_kind"], "individual");
+    assert_eq!(b["items"][0]["offender_name"], Value::Null);
+    // ... but nothing of the person finds anything: name, identity number, address, facts, nor
+    // the free-text penalty that names them.
+    for q in [
+        "Nguyễn Văn A",
+        "nguyen van a",
+        "022080000123",
+        "022080",
+        "to 5 khu 3",
+        "tai nha rieng",
+        "120 hop kem",
+        "Trần Thị B",
+    ] {
+        let b = public_search(&t, q).await;
+        assert_eq!(b["total"], 0, "{q}: {b}");
+        assert_eq!(b["items"], json!([]), "{q}: {b}");
+    }
+    // Decided but never published: not found by its number, name or tax code.
+    for q in [hidden_number.as_str(), "thuc pham bai chay", "0314409058"] {
+        let b = public_search(&t, q).await;
+        assert!(!numbers(&b).contains(&hidden_number), "{q}: {b}");
+    }
+    let b = public_search(&t, "0314409058").await;
+    assert_eq!(b["total"], 0, "{b}");
+
+    // The officers' search never returns the public copies, and may not ask for them.
+    let (s, b) = t
+        .get(&head, &format!("/api/v1/search?q={}", enc(&org_number)))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert!(
+        b["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["kind"] != "public_decision"),
+        "{b}"
+    );
+    let (s, b) = t
+        .get(&head, "/api/v1/search?q=x&kind=public_decision")
+        .await;
+    assert_eq!((s, code(&b)), (400, "search.invalid_kind"), "{b}");
+
+    // The page: a search box; htmx gets the list alone, a browser without script the page.
+    let (s, page) = public(&t, "/public/open-data").await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("hx-get=\"/public/open-data/search\""),
+        "{page}"
+    );
+    let r = t
+        .http
+        .get(t.url("/public/open-data/search?q=my%20pham%20ha%20long"))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["cache-control"].to_str().unwrap(),
+        "public, max-age=60"
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Công ty TNHH Mỹ phẩm Hạ Long"), "{html}");
+    assert!(html.contains(&org_number), "{html}");
+    assert!(!html.contains(&person_number), "{html}");
+    assert!(!html.contains("<html"), "a fragment for htmx, not a page");
+    let (s, full) = public(&t, "/public/open-data/search?q=nguyen%20van%20a").await;
+    assert_eq!(s, 200);
+    assert!(full.contains("<html"), "{full}");
+    assert!(full.contains("Không tìm thấy quyết định nào"), "{full}");
+    assert!(!full.contains("Nguyễn Văn A"), "{full}");
+    // Bounds, as for the officers' search.
+    let (s, b) = public(&t, "/public/open-data/search.json?q=x&offset=5000").await;
+    assert_eq!(s, 400, "{b}");
+    assert!(b.contains("search.offset_too_large"), "{b}");
+    let (s, b) = public(&t, "/public/open-data/search.json?q=x&foo=1").await;
+    assert_eq!(s, 400, "{b}");
+
+    // A renamed unit: its decisions are found by the new name (the job follows the change).
+    let admin = t.login("admin").await;
+    let d1 = t.unit_id("QN-D1").await;
+    let (s, b) = t
+        .patch(
+            &admin,
+            &format!("/api/v1/units/{d1}"),
+            json!({"name": "Đội Quản lý thị trường số 1 Hạ Long"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    t.app.search_catch_up().await.unwrap();
+    let b = public_search(&t, "quan ly thi truong so 1 ha long").await;
+    assert_eq!(b["total"], 2, "{b}");
+    assert_eq!(
+        b["items"][0]["issuing_unit"],
+        "Đội Quản lý thị trường số 1 Hạ Long"
+    );
+
+    // Withdrawn: gone at once (each hit is read back from its live publication), then out of
+    // the index when the job has passed.
+    let (s, b) = t
+        .post(
+            &head,
+            &format!("/api/v1/documents/{org_decision}/unpublish"),
+            json!({"reason": "Công bố nhầm"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let b = public_search(&t, "my pham ha long").await;
+    assert_eq!(b["items"], json!([]), "{b}");
+    t.app.search_catch_up().await.unwrap();
+    let b = public_search(&t, &org_number).await;
+    assert!(!numbers(&b).contains(&org_number), "{b}");
+    for q in ["my pham ha long", "5701234567"] {
+        let b = public_search(&t, q).await;
+        assert_eq!(b["total"], 0, "{q}: {b}");
+    }
+
+    // A rebuild from the rows gives the same answers.
+    t.app.search_rebuild(&|_| {}).await.unwrap();
+    let b = public_search(&t, "my pham ha long").await;
+    assert_eq!(b["total"], 0, "{b}");
+    let b = public_search(&t, &person_number).await;
+    assert_eq!(numbers(&b).first(), Some(&person_number), "{b}");
+    let b = public_search(&t, "nguyen van a").await;
+    assert_eq!(b["total"], 0, "{b}");
+    // Published again: back.
+    let (s, b) = t
+        .post(
+            &head,
+            &format!("/api/v1/documents/{org_decision}/publish"),
+            basis.clone(),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    t.app.search_catch_up().await.unwrap();
+    let b = public_search(&t, "5701234567").await;
+    assert_eq!(numbers(&b), vec![org_number.clone()], "{b}");
+}
+on_both!(portal_search, portal_search_sees_only_published_records);
+
+fn enc(s: &str) -> String {
+    reqwest::Url::parse_with_params("http://x/", &[("q", s)])
+        .unwrap()
+        .query()
+        .unwrap()
+        .trim_start_matches("q=")
+        .to_string()
+}
+
+/// One address may search the portal 120 times a minute; the next search is refused with a
+/// stable code (the downloads are there to read the whole dataset).
+async fn portal_search_is_rate_limited(t: TestApp) {
+    for i in 0..120 {
+        let (s, b) = public(&t, "/public/open-data/search.json?q=my%20pham").await;
+        assert_eq!(s, 200, "search {i}: {b}");
+    }
+    let (s, b) = public(&t, "/public/open-data/search.json?q=my%20pham").await;
+    assert_eq!(s, 429, "{b}");
+    assert!(b.contains("open_data.search_throttled"), "{b}");
+    // The page says it where the list would be, in Vietnamese.
+    let r = t
+        .http
+        .get(t.url("/public/open-data/search?q=my%20pham"))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers().get("cache-control").is_none(),
+        "a refusal is not cached"
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.contains("quá nhiều lần"), "{html}");
+    // The dataset itself is not limited.
+    let (s, _) = public(&t, "/public/open-data/decisions.json").await;
+    assert_eq!(s, 200);
+}
+on_both!(portal_search_limit, portal_search_is_rate_limited);

@@ -337,7 +337,153 @@ async fn header_search_box(t: TestApp) {
     assert!(none.contains("Không tìm thấy"), "{none}");
 }
 
+/// A case of `business` in team 1's area with its violation recorded (a document that names the
+/// business); returns (case id, violation record id).
+async fn case_of(t: &TestApp, token: &str, business: &str, summary: &str) -> (String, String) {
+    let d1 = t.unit_id("QN-D1").await;
+    let (s, c) = t
+        .post(
+            token,
+            "/api/v1/cases",
+            json!({"unit_id": d1, "origin": "caught_in_act", "summary": summary, "business_id": business}),
+        )
+        .await;
+    assert_eq!(s, 201, "{c}");
+    let id = c["id"].as_str().unwrap().to_string();
+    let (s, r) = t
+        .post(
+            token,
+            &format!("/api/v1/cases/{id}/actions/record_violation"),
+            json!({
+                "recorded_at": "2026-03-05T01:30:00Z",
+                "place": "Tại cơ sở",
+                "offender": {"kind": "organization", "name": "Người đại diện cơ sở", "id_number": "0100233488"},
+                "violations": [{"violation_type_id": "D98-15-1-e", "facts": "Bày bán hàng nhập lậu"}]
+            }),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    (id, r["produced"][0]["id"].as_str().unwrap().to_string())
+}
+
+async fn search_kind(t: &TestApp, token: &str, query: &str, kind: &str) -> Vec<String> {
+    let url =
+        reqwest::Url::parse_with_params(&t.url("/api/v1/search"), &[("q", query), ("kind", kind)])
+            .unwrap();
+    let path = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+    let (s, b) = t.get(token, &path).await;
+    assert_eq!(s, 200, "{query}: {b}");
+    ids(&b)
+}
+
+/// A business renamed or merged: the cases and documents that show its name follow, indexed by
+/// the job (the write only commits its outbox entry). The new name finds them; the old one no
+/// longer does.
+async fn renames_reach_the_records_that_show_the_name(t: TestApp) {
+    let qn = t.login("qn.ksv1").await;
+    let shop = register(
+        &t,
+        &qn,
+        "QN-D1",
+        json!({"name": "Cửa hàng Điện máy Xanh Hạ Long", "kind": "household", "address": "7 Bến Đoan"}),
+    )
+    .await;
+    let (case, record) = case_of(&t, &qn, &shop, "Kiểm tra đột xuất theo tin báo").await;
+    t.app.search_catch_up().await.unwrap();
+    assert_eq!(
+        search_kind(&t, &qn, "dien may xanh", "case").await.first(),
+        Some(&case)
+    );
+    assert_eq!(
+        search_kind(&t, &qn, "dien may xanh", "document")
+            .await
+            .first(),
+        Some(&record)
+    );
+
+    // Renamed: nothing is indexed by the write itself...
+    let (_, b) = t.get(&qn, &format!("/api/v1/businesses/{shop}")).await;
+    let (s, b) = t
+        .patch(
+            &qn,
+            &format!("/api/v1/businesses/{shop}"),
+            json!({"version": b["version"], "name": "Siêu thị Điện tử Ánh Dương"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert!(
+        search_kind(&t, &qn, "sieu thi dien tu anh duong", "case")
+            .await
+            .is_empty()
+    );
+    // ... the job's pass reindexes the business, its case and the case's documents.
+    t.app.search_catch_up().await.unwrap();
+    for kind in ["case", "document", "business"] {
+        let found = search_kind(&t, &qn, "sieu thi dien tu anh duong", kind).await;
+        let want = match kind {
+            "case" => &case,
+            "document" => &record,
+            _ => &shop,
+        };
+        assert_eq!(found.first(), Some(want), "{kind}: {found:?}");
+        let old = search_kind(&t, &qn, "dien may xanh", kind).await;
+        assert!(
+            !old.contains(want),
+            "{kind} still found by the old name: {old:?}"
+        );
+    }
+
+    // Merged: the duplicate's case now shows the record that stayed, and is found by its name.
+    let dup = register(
+        &t,
+        &qn,
+        "QN-D1",
+        json!({"name": "Điện tử Ánh Dương cũ Bến Đoan", "kind": "household", "address": "7 Bến Đoan"}),
+    )
+    .await;
+    let (dup_case, _) = case_of(&t, &qn, &dup, "Tin báo bán hàng lậu").await;
+    t.app.search_catch_up().await.unwrap();
+    assert_eq!(
+        search_kind(&t, &qn, "anh duong cu ben doan", "case")
+            .await
+            .first(),
+        Some(&dup_case)
+    );
+    let (s, b) = t
+        .post(
+            &qn,
+            &format!("/api/v1/businesses/{dup}/merge"),
+            json!({"into": shop}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    t.app.search_catch_up().await.unwrap();
+    let found = search_kind(&t, &qn, "sieu thi dien tu anh duong", "case").await;
+    assert!(
+        found.contains(&case) && found.contains(&dup_case),
+        "{found:?}"
+    );
+    let old = search_kind(&t, &qn, "anh duong cu ben doan", "case").await;
+    assert!(!old.contains(&dup_case), "{old:?}");
+    let old = search_kind(&t, &qn, "anh duong cu ben doan", "business").await;
+    assert!(!old.contains(&dup), "{old:?}");
+
+    // A rebuild from the rows agrees.
+    t.app.search_rebuild(&|_| {}).await.unwrap();
+    let found = search_kind(&t, &qn, "sieu thi dien tu anh duong", "case").await;
+    assert!(
+        found.contains(&case) && found.contains(&dup_case),
+        "{found:?}"
+    );
+    assert!(
+        !search_kind(&t, &qn, "dien may xanh", "case")
+            .await
+            .contains(&case)
+    );
+}
+
 on_both!(queries_and_scope, vietnamese_queries_in_scope);
+on_both!(renames, renames_reach_the_records_that_show_the_name);
 on_both!(numbers, cases_and_documents_are_found_by_number);
 on_both!(job, the_job_follows_writes);
 on_both!(crash_repair, a_crash_before_indexing_is_repaired_on_restart);

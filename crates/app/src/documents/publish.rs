@@ -22,7 +22,7 @@ pub struct PublicationInput {
 }
 
 /// The kinds of decision that may be published: the sanction decision and its corrections.
-const PUBLISHABLE: &[&str] = &["sanction_decision"];
+pub(crate) const PUBLISHABLE: &[&str] = &["sanction_decision"];
 
 fn not_found() -> AppError {
     AppError::not_found("document.not_found")

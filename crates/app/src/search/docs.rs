@@ -4,13 +4,14 @@ use std::collections::HashMap;
 
 use qltt_domain::business::BusinessKind;
 use qltt_domain::case::{CaseState, DocumentKind, Origin};
-use qltt_search::{Kind, SearchDoc};
+use qltt_search::{Kind, PUBLIC_SCOPE, SearchDoc};
 use qltt_store::businesses::BusinessRow;
 use qltt_store::cases::CaseRow;
 use qltt_store::documents::DocumentRow;
 use sqlx::AnyPool;
 
 use crate::AppResult;
+use crate::open_data::OpenDecision;
 
 /// The upward links of every unit (parent and merge successor), loaded once per indexing pass: a
 /// few hundred rows nationally.
@@ -206,5 +207,45 @@ pub(crate) fn office_document(
         subtitle: join(&[&d.correspondent, &dated]),
         body,
         identifiers: vec![d.number.clone()],
+    }
+}
+
+/// The id of the public copy of a published decision (the officers' copy has the document's id).
+pub(crate) fn public_id(document_id: &str) -> String {
+    format!("{PUBLIC_ID_PREFIX}{document_id}")
+}
+
+pub(crate) const PUBLIC_ID_PREFIX: &str = "public:";
+
+/// A published sanction decision as the public finds it: built from the anonymised
+/// [`OpenDecision`] the open dataset publishes, never from the case, so an individual's name,
+/// identity number, address or the facts as written are not in the index at all. Found by its
+/// number, the organisation's name and tax code, the acts and the issuing unit; seen by the
+/// public scope only.
+pub(crate) fn public_decision(document_id: &str, d: &OpenDecision) -> SearchDoc {
+    let offender = match (&d.offender_name, &d.tax_code) {
+        (Some(name), Some(tax)) => format!("{name} (MST {tax})"),
+        (Some(name), None) => name.clone(),
+        // An individual: the page says "Cá nhân" and nothing else.
+        _ => "Cá nhân".to_string(),
+    };
+    let issued = qltt_domain::format::parse_date(&d.issued_on)
+        .map(|day| day.format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|| d.issued_on.clone());
+    let mut body = vec![d.issuing_unit.clone()];
+    for v in &d.violations {
+        body.push(join(&[&v.code, &v.description, &v.legal_basis]));
+    }
+    SearchDoc {
+        id: public_id(document_id),
+        kind: Kind::PublicDecision,
+        unit_id: String::new(),
+        scope: vec![PUBLIC_SCOPE.to_string()],
+        title: format!("{} — {offender}", d.decision_number),
+        subtitle: join(&[&d.issuing_unit, &issued]),
+        body: body.join("\n"),
+        identifiers: std::iter::once(d.decision_number.clone())
+            .chain(d.tax_code.clone())
+            .collect(),
     }
 }

@@ -6,6 +6,12 @@
 //! never seen would, hence per-entry marks (see migration 0008) and a horizon that only moves past
 //! entries older than [`HORIZON_LAG`].
 //!
+//! Beyond the entity itself, an entry reaches what shows it: a business's change reindexes the
+//! cases (and their documents) that name it, those of the records merged into it included; a
+//! unit's change reindexes everything under it (scope, and the issuing unit the public copy of a
+//! decision names); a document's publication, withdrawal or correction upserts or deletes its
+//! public copy ([`qltt_search::Kind::PublicDecision`]).
+//!
 //! Crash safety: marks are written after the index commit. A crash between a database commit and
 //! its indexing leaves the entry unmarked, and the next pass (at start) indexes it. An index that
 //! does not carry the marker recorded in the database (new, lost, copied from elsewhere, in RAM) is
@@ -20,7 +26,7 @@ use qltt_store::businesses::BusinessRow;
 use qltt_store::cases::CaseRow;
 use qltt_store::documents::DocumentRow;
 use qltt_store::outbox::{Follower, HORIZON_LAG, id_at};
-use qltt_store::{businesses, cases, documents, units};
+use qltt_store::{businesses, cases, documents, publications, units};
 use sqlx::AnyPool;
 
 use super::docs::{self, UnitTree};
@@ -82,6 +88,48 @@ async fn apply(index: Arc<dyn SearchIndex>, ops: Vec<Op>, marker: Option<String>
     .await
     .map_err(internal)?
     .map_err(internal)
+}
+
+/// Whether a document may have a public copy (the kinds a leader may publish).
+fn publishable(d: &DocumentRow) -> bool {
+    crate::documents::publish::PUBLISHABLE.contains(&d.kind.as_str())
+}
+
+/// The business a case or document shows: the record itself, or for a duplicate merged away the
+/// record that stayed (its name is the one that is current).
+async fn current_business(pool: &AnyPool, id: &str) -> AppResult<Option<BusinessRow>> {
+    let Some(b) = businesses::get(pool, id).await? else {
+        return Ok(None);
+    };
+    if b.merged_into.is_none() {
+        return Ok(Some(b));
+    }
+    Ok(match businesses::survivor_of(pool, id).await? {
+        Some(survivor) => businesses::get(pool, &survivor).await?.or(Some(b)),
+        None => Some(b),
+    })
+}
+
+/// The cases whose index entry shows one of these businesses: their own and those of every
+/// record merged into them (they show the survivor's name, see [`current_business`]). One query
+/// for a round of the job (an import changes thousands of businesses at once).
+async fn cases_showing(pool: &AnyPool, business_ids: &[String]) -> AppResult<Vec<String>> {
+    if business_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "WITH RECURSIVE m(id) AS (\
+         SELECT id FROM businesses WHERE id IN ({}) \
+         UNION SELECT x.id FROM businesses x JOIN m ON x.merged_into = m.id\
+         ) SELECT c.id FROM cases c WHERE c.business_id IN (SELECT id FROM m)",
+        qltt_store::placeholders(1, business_ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in business_ids {
+        q = q.bind(id);
+    }
+    let rows: Vec<(String,)> = q.fetch_all(pool).await.map_err(internal)?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 impl App {
@@ -240,6 +288,25 @@ impl App {
         }
         total += done;
 
+        let mut after = String::new();
+        let mut done = 0u64;
+        loop {
+            let ids = publications::published_ids_after(pool, &after, PAGE).await?;
+            let Some(last) = ids.last() else { break };
+            after = last.clone();
+            done += ids.len() as u64;
+            let mut ops = Vec::with_capacity(ids.len());
+            for id in &ids {
+                ops.push(self.public_op(id).await?);
+            }
+            self.apply_uncommitted(ops).await?;
+            progress(RebuildProgress {
+                kind: "public_decision",
+                done,
+            });
+        }
+        total += done;
+
         let marker = uuid::Uuid::now_v7().to_string();
         apply(self.search.index.clone(), Vec::new(), Some(marker.clone())).await?;
         let horizon = id_at(started.checked_sub(HORIZON_LAG).unwrap_or(UNIX_EPOCH));
@@ -284,13 +351,24 @@ impl App {
             }
             let units = UnitTree::load(pool).await?;
             // One re-read per entity however many entries name it.
-            let targets: BTreeSet<(String, String)> = entries
+            let mut targets: BTreeSet<(String, String)> = entries
                 .iter()
                 .map(|(_, topic, entity)| {
                     let family = topic.split('.').next().unwrap_or_default().to_string();
                     (family, entity.clone())
                 })
                 .collect();
+            // A business renamed, corrected or merged: the cases that show its name and tax code
+            // (and, through them, their documents) are indexed again, here in the job and never
+            // by the write that changed it.
+            let changed: Vec<String> = targets
+                .iter()
+                .filter(|(family, _)| family == "business")
+                .map(|(_, id)| id.clone())
+                .collect();
+            for case_id in cases_showing(pool, &changed).await? {
+                targets.insert(("case".to_string(), case_id));
+            }
             let mut ops = Vec::new();
             for (family, id) in &targets {
                 match family.as_str() {
@@ -300,8 +378,19 @@ impl App {
                         None => ops.push(Op::Delete(id.clone())),
                     },
                     "document" => match documents::get(pool, id).await? {
-                        Some(d) => ops.push(self.document_op(&units, &d).await?),
-                        None => ops.push(Op::Delete(id.clone())),
+                        Some(d) => {
+                            ops.push(self.document_op(&units, &d).await?);
+                            // Published, withdrawn or corrected: the public copy follows (a
+                            // correction changes the status of the decision it corrects).
+                            ops.push(self.public_op(&d.id).await?);
+                            if let Some(old) = &d.corrects_id {
+                                ops.push(self.public_op(old).await?);
+                            }
+                        }
+                        None => {
+                            ops.push(Op::Delete(id.clone()));
+                            ops.push(Op::Delete(docs::public_id(id)));
+                        }
                     },
                     "office_document" => ops.push(self.office_op(&units, id).await?),
                     // A unit moved or merged: the scope of everything under it changed.
@@ -345,7 +434,7 @@ impl App {
     ) -> AppResult<Vec<Op>> {
         let pool = self.db.pool();
         let business = match &c.business_id {
-            Some(id) => businesses::get(pool, id).await?,
+            Some(id) => current_business(pool, id).await?,
             None => None,
         };
         let docs_of_case = documents::of_case(pool, &c.id).await?;
@@ -363,9 +452,25 @@ impl App {
                     Some(c),
                     business.as_ref(),
                 )));
+                if publishable(d) {
+                    ops.push(self.public_op(&d.id).await?);
+                }
             }
         }
         Ok(ops)
+    }
+
+    /// The public copy of a decision: the anonymised record while it is published, else none.
+    async fn public_op(&self, document_id: &str) -> AppResult<Op> {
+        Ok(
+            match publications::published_of(self.db.pool(), document_id).await? {
+                Some(row) => {
+                    let open = crate::open_data::open_decision(row, &self.public_base());
+                    Op::Upsert(docs::public_decision(document_id, &open))
+                }
+                None => Op::Delete(docs::public_id(document_id)),
+            },
+        )
     }
 
     async fn document_op(&self, units: &UnitTree, d: &DocumentRow) -> AppResult<Op> {
@@ -375,7 +480,7 @@ impl App {
             None => None,
         };
         let business = match case.as_ref().and_then(|c| c.business_id.as_deref()) {
-            Some(id) => businesses::get(pool, id).await?,
+            Some(id) => current_business(pool, id).await?,
             None => None,
         };
         Ok(Op::Upsert(docs::document(
@@ -443,6 +548,10 @@ impl App {
             for (id,) in &ids {
                 if let Some(d) = documents::get(pool, id).await? {
                     ops.push(self.document_op(units, &d).await?);
+                    // A renamed unit: the public copy names the issuing unit.
+                    if publishable(&d) {
+                        ops.push(self.public_op(&d.id).await?);
+                    }
                 }
             }
             let ids: Vec<(String,)> = sqlx::query_as(

@@ -4,12 +4,16 @@
 mod docs;
 pub mod indexer;
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
 
 use qltt_domain::officer::Permission;
 use qltt_domain::text::bounded;
-use qltt_search::{Kind, SearchError, SearchIndex, SearchPage, SearchQuery, TantivyIndex};
+use qltt_search::{
+    Kind, PUBLIC_SCOPE, SearchError, SearchIndex, SearchPage, SearchQuery, TantivyIndex,
+};
 use serde::Serialize;
 use tokio::sync::{Mutex, Notify};
 
@@ -36,6 +40,8 @@ pub struct SearchHandle {
     /// Held for a pass of the job or a rebuild; `true` once the index is known to follow this
     /// database (checked at the first pass).
     pub(crate) gate: Arc<Mutex<bool>>,
+    /// Searches of the public portal per client address (see [`PublicLimiter`]).
+    pub(crate) public_limiter: Arc<PublicLimiter>,
 }
 
 impl SearchHandle {
@@ -43,6 +49,7 @@ impl SearchHandle {
         SearchHandle {
             index,
             gate: Arc::new(Mutex::new(false)),
+            public_limiter: Arc::default(),
         }
     }
 
@@ -58,6 +65,52 @@ impl SearchHandle {
     pub fn open_dir(dir: &Path) -> AppResult<SearchHandle> {
         let ix = TantivyIndex::open_dir(dir).map_err(AppError::internal)?;
         Ok(SearchHandle::new(Arc::new(ix)))
+    }
+}
+
+/// Searches of the public portal a client address may make per minute: plenty for a person typing
+/// (the box asks once per pause), too few to read the dataset through the search (the CSV and JSON
+/// downloads are there for that) or to keep the index busy.
+pub const PUBLIC_SEARCHES_PER_MINUTE: u32 = 120;
+
+/// Addresses remembered before the expired ones are forgotten.
+const LIMITER_ADDRESSES: usize = 10_000;
+
+/// A fixed one-minute window per client address, in memory (a restart forgets it: a limit of
+/// load, not a security boundary). Real time, not the application's clock.
+#[derive(Default)]
+pub(crate) struct PublicLimiter {
+    windows: std::sync::Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+impl PublicLimiter {
+    /// Counts a search of `client`; false when it is over the limit of its current minute.
+    fn allow(&self, client: &str) -> bool {
+        const WINDOW: Duration = Duration::from_secs(60);
+        let now = Instant::now();
+        let Ok(mut windows) = self.windows.lock() else {
+            // A poisoned lock only means another search panicked: do not refuse everyone.
+            return true;
+        };
+        if windows.len() >= LIMITER_ADDRESSES && !windows.contains_key(client) {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+            if windows.len() >= LIMITER_ADDRESSES {
+                // Under a flood of addresses, the oldest windows go first.
+                if let Some(oldest) = windows
+                    .iter()
+                    .min_by_key(|(_, (start, _))| *start)
+                    .map(|(k, _)| k.clone())
+                {
+                    windows.remove(&oldest);
+                }
+            }
+        }
+        let entry = windows.entry(client.to_string()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= WINDOW {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= PUBLIC_SEARCHES_PER_MINUTE
     }
 }
 
@@ -122,6 +175,7 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::Case => "Vụ việc",
         Kind::Document => "Văn bản",
         Kind::OfficeDocument => "Văn bản đến/đi",
+        Kind::PublicDecision => "Quyết định xử phạt đã công bố",
     }
 }
 
@@ -144,12 +198,17 @@ impl App {
     ) -> AppResult<SearchResults> {
         let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
             None => None,
-            Some(k) => Some(Kind::parse(k).ok_or_else(|| {
-                AppError::bad_input(
-                    "search.invalid_kind",
-                    "Loại cần tìm phải là business, case, document hoặc office_document.",
-                )
-            })?),
+            // The public copies of decisions are the portal's (`search_open_decisions`).
+            Some(k) => Some(
+                Kind::parse(k)
+                    .filter(|k| *k != Kind::PublicDecision)
+                    .ok_or_else(|| {
+                        AppError::bad_input(
+                            "search.invalid_kind",
+                            "Loại cần tìm phải là business, case, document hoặc office_document.",
+                        )
+                    })?,
+            ),
         };
         let may_cases = actor.may(Permission::ViewCases);
         let may_businesses = actor.may(Permission::ViewBusinesses);
@@ -167,43 +226,17 @@ impl App {
             None if may_office => Some(Kind::OfficeDocument),
             None => return Err(AppError::forbidden()),
         };
-        bounded("q", q, 200, false)?;
-        if offset > MAX_OFFSET {
-            return Err(AppError::bad_input(
-                "search.offset_too_large",
-                format!("Chỉ xem được {MAX_OFFSET} kết quả đầu; hãy gõ cụ thể hơn."),
-            ));
-        }
-        let limit = limit.clamp(1, 50);
-        // Untrimmed: a trailing space tells the index the last word is complete.
-        let text = q.to_string();
-        let scope = actor.unit_id.clone();
-        let index = self.search.index.clone();
-        let page = tokio::task::spawn_blocking(move || {
-            index.search(&SearchQuery {
-                text: &text,
-                kind,
-                scope: Some(&scope),
-                offset,
-                limit,
-            })
-        })
-        .await
-        .map_err(AppError::internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "search index failed");
-            AppError::new(
-                ErrorKind::Internal,
-                "search.unavailable",
-                "Chức năng tìm kiếm tạm thời không dùng được.",
-            )
-        })?;
+        let page = self
+            .query_index(q, kind, actor.unit_id.clone(), offset, limit)
+            .await?;
         let mut items = Vec::with_capacity(page.hits.len());
         for h in page.hits {
             let url = match h.kind {
                 Kind::Business => format!("/businesses/{}", h.id),
                 Kind::OfficeDocument => format!("/office/{}", h.id),
                 Kind::Case => format!("/cases/{}", h.id),
+                // Never in an officer's scope; the portal lists it.
+                Kind::PublicDecision => "/public/open-data".to_string(),
                 Kind::Document => {
                     match qltt_store::documents::get(self.db.pool(), &h.id)
                         .await?
@@ -232,4 +265,109 @@ impl App {
             next_offset,
         })
     }
+}
+
+impl App {
+    /// Checks the query's bounds and asks the index, off the async workers. `scope` is a unit id
+    /// (an officer's subtree) or [`PUBLIC_SCOPE`] (the portal).
+    pub(crate) async fn query_index(
+        &self,
+        q: &str,
+        kind: Option<Kind>,
+        scope: String,
+        offset: usize,
+        limit: usize,
+    ) -> AppResult<SearchPage> {
+        bounded("q", q, 200, false)?;
+        if offset > MAX_OFFSET {
+            return Err(AppError::bad_input(
+                "search.offset_too_large",
+                format!("Chỉ xem được {MAX_OFFSET} kết quả đầu; hãy gõ cụ thể hơn."),
+            ));
+        }
+        let limit = limit.clamp(1, 50);
+        // Untrimmed: a trailing space tells the index the last word is complete.
+        let text = q.to_string();
+        let index = self.search.index.clone();
+        tokio::task::spawn_blocking(move || {
+            index.search(&SearchQuery {
+                text: &text,
+                kind,
+                scope: Some(&scope),
+                offset,
+                limit,
+            })
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "search index failed");
+            AppError::new(
+                ErrorKind::Internal,
+                "search.unavailable",
+                "Chức năng tìm kiếm tạm thời không dùng được.",
+            )
+        })
+    }
+
+    /// The public portal's search (issue 7): the sanction decisions published now, anonymised as
+    /// the open dataset shows them, matching `q` (number, organisation's name or tax code, acts,
+    /// issuing unit). Only the public copies are searched (their kind and scope are clauses of
+    /// the query, so counts and pages are right); each hit is read back from its live
+    /// publication, so a decision withdrawn a moment ago is not shown even before the job has
+    /// removed it. `client` is the caller's address, for [`PUBLIC_SEARCHES_PER_MINUTE`].
+    pub async fn search_open_decisions(
+        &self,
+        client: &str,
+        q: &str,
+        offset: usize,
+        limit: usize,
+    ) -> AppResult<OpenSearchResults> {
+        if !self.search.public_limiter.allow(client) {
+            return Err(AppError::new(
+                ErrorKind::TooManyRequests,
+                "open_data.search_throttled",
+                "Bạn đã tìm kiếm quá nhiều lần trong một phút; xin thử lại sau ít phút, hoặc tải toàn bộ dữ liệu (CSV, JSON).",
+            ));
+        }
+        let page = self
+            .query_index(
+                q,
+                Some(Kind::PublicDecision),
+                PUBLIC_SCOPE.to_string(),
+                offset,
+                limit,
+            )
+            .await?;
+        let ids: Vec<&str> = page
+            .hits
+            .iter()
+            .filter_map(|h| h.id.strip_prefix(docs::PUBLIC_ID_PREFIX))
+            .collect();
+        let mut rows = qltt_store::publications::published_among(self.db.pool(), &ids).await?;
+        let base = self.public_base();
+        let mut items = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(i) = rows.iter().position(|r| r.document_id == *id) {
+                items.push(crate::open_data::open_decision(rows.swap_remove(i), &base));
+            }
+        }
+        let next = offset + page.hits.len();
+        let next_offset = (next < page.total && !page.hits.is_empty()).then_some(next);
+        Ok(OpenSearchResults {
+            items,
+            total: page.total,
+            next_offset,
+        })
+    }
+}
+
+/// Published decisions matching a query of the portal.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpenSearchResults {
+    pub items: Vec<crate::open_data::OpenDecision>,
+    /// Published decisions matching.
+    pub total: usize,
+    /// Offset of the next page, if any.
+    pub next_offset: Option<usize>,
 }
