@@ -62,13 +62,15 @@ async fn signed_documents_wait_for_their_sending_day(t: TestApp) {
     );
     let (_, d) = t.get(&clerk, &doc(&urgent_id)).await;
     assert_eq!(d["send_by"], "2026-03-05");
+    // The most pressing first: the urgent one, registered second, is due today.
     let (_, q) = t.get(&clerk, "/api/v1/queues").await;
     assert_eq!(
         queue_ids(&q, "to_send"),
-        [plain_id.clone(), urgent_id.clone()]
+        [urgent_id.clone(), plain_id.clone()]
     );
-    assert_eq!(q["to_send"][0]["due_on"], "2026-03-06");
-    assert_eq!(q["to_send"][0]["number"], plain["number"]);
+    assert_eq!(q["to_send"][0]["due_on"], "2026-03-05");
+    assert_eq!(q["to_send"][1]["due_on"], "2026-03-06");
+    assert_eq!(q["to_send"][1]["number"], plain["number"]);
     // Who never sends has no such queue; another province does not see this one.
     let (_, q) = t.get(&t.login("qn.ksv1").await, "/api/v1/queues").await;
     assert_eq!(q["to_send"], json!([]));
@@ -233,7 +235,10 @@ async fn arrivals_are_confirmed_to_their_sender(t: TestApp) {
         (true, Some(true))
     );
     let (_, q) = t.get(&head, "/api/v1/queues").await;
-    assert_eq!(queue_ids(&q, "unconfirmed_arrivals"), std::slice::from_ref(&in_d2));
+    assert_eq!(
+        queue_ids(&q, "unconfirmed_arrivals"),
+        std::slice::from_ref(&in_d2)
+    );
     // Routing the arrival tells the sender too, before the routing itself.
     let (s, b) = t
         .post(

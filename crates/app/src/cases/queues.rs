@@ -183,6 +183,9 @@ impl App {
                 });
             }
         }
+        // The most pressing first: an urgent document signed today before an ordinary one
+        // signed yesterday (stable, so the register's order breaks ties).
+        q.to_send.sort_by(|a, b| a.due_on.cmp(&b.due_on));
         if actor.may(Permission::AcknowledgeDirectives) {
             for x in office_drafts::unconfirmed_arrivals(pool, &actor.unit_id, QUEUE_LIMIT).await? {
                 let Some(incoming_id) = x.incoming_id else {

@@ -173,6 +173,10 @@ async fn list_page(
     if form.document_date.is_empty() {
         form.document_date = today.format("%Y-%m-%d").to_string();
     }
+    // On the secret book's page a new entry is secret unless the clerk says otherwise.
+    if secret && form.confidentiality.is_empty() {
+        form.confidentiality = "confidential".into();
+    }
     if form.received_on.is_empty() {
         form.received_on = today.format("%Y-%m-%d").to_string();
     }

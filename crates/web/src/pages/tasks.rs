@@ -215,7 +215,17 @@ async fn detail_page(
         layout.flash = Some("Đã ghi nhận.".into());
     }
     let mine = t.row.assignee_officer_id.as_deref() == Some(actor.id.as_str());
-    let can_work = actor.may(Permission::WorkOnTasks) && (t.may("progress") || t.may("complete"));
+    // Only whoever has the task works on it: the officer it was given to, or for a task given
+    // to a unit, the officers whose scope holds that unit (as `App::task_act` checks).
+    let holds = match &t.row.assignee_officer_id {
+        Some(o) => o == &actor.id,
+        None => app
+            .in_scope(actor, &t.row.assignee_unit_id)
+            .await
+            .unwrap_or(false),
+    };
+    let can_work =
+        holds && actor.may(Permission::WorkOnTasks) && (t.may("progress") || t.may("complete"));
     let can_review = actor.may(Permission::AssignTasks) && !mine && t.may("accept");
     let can_manage =
         actor.may(Permission::AssignTasks) && !mine && (t.may("reassign") || t.may("cancel"));
