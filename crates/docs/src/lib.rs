@@ -9,11 +9,13 @@
 mod labels;
 mod model;
 mod qr;
+mod summary;
 mod templates;
 mod world;
 
 pub use labels::{Label, render_labels};
 pub use model::{Amount, Authority, Document, Field, Party, Section, Signature, Verify};
+pub use summary::{SummaryLine, SummaryReport, render_summary};
 pub use templates::{KINDS, has_template};
 
 use typst::foundations::Smart;

@@ -215,8 +215,8 @@ pub async fn run(args: HttpBenchArgs) -> anyhow::Result<ExitCode> {
             .await
             .map_err(|e| anyhow!("{} ({})", e.message, e.code))?;
             // The generator writes no roll-ups: build them now, as `qltt reports reconcile
-            // --repair` would, or the server's first nightly reconciliation would rebuild them
-            // in one long write transaction while the clients sign in.
+            // --repair` would, or the server's first nightly reconciliation would build them
+            // (in short batches, but all of them) while the clients sign in.
             app.reports_reconcile(true)
                 .await
                 .map_err(|e| anyhow!("{} ({})", e.message, e.code))?;

@@ -10,7 +10,8 @@ pub enum ReportsCommand {
     /// Recompute the figures from the source tables and compare them with the roll-ups; print
     /// each difference. Exit 0 when they agree, 1 otherwise.
     Reconcile {
-        /// Rebuild the roll-ups from the source tables when they differ.
+        /// Set the differing roll-up rows right (unit by unit, in short write transactions,
+        /// each with its audit event).
         #[arg(long)]
         repair: bool,
     },
@@ -20,8 +21,25 @@ pub async fn run(app: App, cmd: ReportsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         ReportsCommand::Reconcile { repair } => {
             let started = std::time::Instant::now();
+            // Progress on stderr, one line every 5 s at most (a national run reads every case).
+            let last = std::sync::Mutex::new(std::time::Instant::now());
+            let progress = |p: &qltt_app::reports::ReconcileProgress| {
+                let Ok(mut last) = last.lock() else { return };
+                if p.unit_id.is_empty() || last.elapsed().as_secs() >= 5 {
+                    *last = std::time::Instant::now();
+                    eprintln!(
+                        "… {}/{} đơn vị, {} vụ việc, {} chỗ lệch, {} giao dịch sửa (dài nhất {} ms)",
+                        p.units_done,
+                        p.units_total,
+                        p.cases,
+                        p.differences,
+                        p.repair_transactions,
+                        p.longest_write.as_millis()
+                    );
+                }
+            };
             let r = app
-                .reports_reconcile(repair)
+                .reports_reconcile_with(repair, &progress)
                 .await
                 .map_err(|e| anyhow::anyhow!("{} ({})", e.message, e.code))?;
             for d in r.differences.iter().take(50) {
@@ -40,7 +58,7 @@ pub async fn run(app: App, cmd: ReportsCommand) -> anyhow::Result<ExitCode> {
                 started.elapsed().as_secs_f64(),
                 r.differences.len(),
                 if r.repaired {
-                    " (đã dựng lại số liệu tổng hợp)"
+                    " (đã sửa các dòng tổng hợp lệch)"
                 } else {
                     ""
                 }

@@ -101,21 +101,6 @@ pub async fn case_of_exhibit(
     Ok(row.map(|r| r.0))
 }
 
-/// Case ids after `after`, in id order (paging through every case).
-pub async fn case_ids_after(
-    pool: &AnyPool,
-    after: &str,
-    limit: i64,
-) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
-            .bind(after)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
 /// Adds `delta` to one roll-up row, creating it; a row that falls to zero goes.
 async fn add_daily(
     tx: &mut WriteTx,
@@ -220,27 +205,6 @@ pub async fn replace_case(
     Ok(true)
 }
 
-/// Every non-zero roll-up row (for the reconciliation).
-pub async fn daily_all(pool: &AnyPool) -> Result<Vec<DailyRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT unit_id, day, measure, vgroup, channel, agency, value FROM report_daily \
-         WHERE value <> 0 ORDER BY unit_id, day, measure, vgroup, channel, agency",
-    )
-    .fetch_all(pool)
-    .await?)
-}
-
-/// Empties both roll-up tables (before a rebuild from the source tables).
-pub async fn clear(tx: &mut WriteTx) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM report_daily")
-        .execute(tx.conn())
-        .await?;
-    sqlx::query("DELETE FROM report_facts")
-        .execute(tx.conn())
-        .await?;
-    Ok(())
-}
-
 /// How the sums are grouped: one SQL expression over `report_daily`, from this closed list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupKey {
@@ -320,4 +284,201 @@ pub async fn cases_behind(
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Every unit that may hold roll-up rows, in id order (the batches of the reconciliation).
+pub async fn unit_ids(pool: &AnyPool) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM units UNION SELECT DISTINCT unit_id FROM report_daily ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The ids of the cases a unit holds now.
+pub async fn case_ids_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM cases WHERE unit_id = $1 ORDER BY id")
+            .bind(unit_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// A unit's non-zero roll-up rows with days in `[from, to]`.
+pub async fn daily_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<DailyRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT unit_id, day, measure, vgroup, channel, agency, value FROM report_daily \
+         WHERE unit_id = $1 AND day >= $2 AND day <= $3 AND value <> 0",
+    )
+    .bind(unit_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The stored facts of a unit with days in `[from, to]`, with their case.
+pub async fn facts_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, FactRow)>, StoreError> {
+    let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT case_id, day, measure, vgroup, channel, agency, value FROM report_facts \
+         WHERE unit_id = $1 AND day >= $2 AND day <= $3",
+    )
+    .bind(unit_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, day, measure, vgroup, channel, agency, value)| {
+            (
+                c,
+                FactRow {
+                    day,
+                    measure,
+                    vgroup,
+                    channel,
+                    agency,
+                    value,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The stored facts of one case, with the unit each was counted under.
+pub async fn facts_of_case(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Vec<(String, FactRow)>, StoreError> {
+    let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT unit_id, day, measure, vgroup, channel, agency, value FROM report_facts \
+         WHERE case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(u, day, measure, vgroup, channel, agency, value)| {
+            (
+                u,
+                FactRow {
+                    day,
+                    measure,
+                    vgroup,
+                    channel,
+                    agency,
+                    value,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The cases named by outbox entries the roll-up job has not taken yet (above `horizon`, not
+/// marked in `report_marks`), directly or through one of their exhibit lots: their roll-ups lag
+/// behind their rows until the job's next pass, which is no drift.
+pub async fn pending_cases(
+    conn: &mut AnyConnection,
+    horizon: &str,
+) -> Result<std::collections::BTreeSet<String>, StoreError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT o.topic, o.entity_id FROM outbox o WHERE o.id > $1 \
+         AND (o.topic LIKE 'case.%' OR o.topic LIKE 'exhibit.%') \
+         AND NOT EXISTS (SELECT 1 FROM report_marks m WHERE m.outbox_id = o.id)",
+    )
+    .bind(horizon)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = std::collections::BTreeSet::new();
+    for (topic, entity) in rows {
+        if topic.starts_with("case.") {
+            out.insert(entity);
+        } else {
+            let case: Option<(String,)> =
+                sqlx::query_as("SELECT case_id FROM exhibits WHERE id = $1")
+                    .bind(&entity)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            out.extend(case.map(|c| c.0));
+        }
+    }
+    Ok(out)
+}
+
+/// Sets what a case contributes to one unit in `report_facts` without touching `report_daily`
+/// (the reconciliation sets the differing `report_daily` rows itself).
+pub async fn set_case_facts(
+    tx: &mut WriteTx,
+    case_id: &str,
+    unit_id: &str,
+    facts: &[FactRow],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM report_facts WHERE case_id = $1 AND unit_id = $2")
+        .bind(case_id)
+        .bind(unit_id)
+        .execute(tx.conn())
+        .await?;
+    for f in facts {
+        sqlx::query(
+            "INSERT INTO report_facts (case_id, unit_id, day, measure, vgroup, channel, agency, value) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (case_id, day, measure, vgroup, channel, agency) \
+             DO UPDATE SET unit_id = excluded.unit_id, value = excluded.value",
+        )
+        .bind(case_id)
+        .bind(unit_id)
+        .bind(&f.day)
+        .bind(&f.measure)
+        .bind(&f.vgroup)
+        .bind(&f.channel)
+        .bind(&f.agency)
+        .bind(f.value)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sets one roll-up row to `value` (a zero row goes).
+pub async fn set_daily(tx: &mut WriteTx, row: &DailyRow) -> Result<(), StoreError> {
+    if row.value == 0 {
+        sqlx::query(
+            "DELETE FROM report_daily WHERE unit_id = $1 AND day = $2 AND measure = $3 \
+             AND vgroup = $4 AND channel = $5 AND agency = $6",
+        )
+    } else {
+        sqlx::query(
+            "INSERT INTO report_daily (unit_id, day, measure, vgroup, channel, agency, value) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (unit_id, day, measure, vgroup, channel, agency) \
+             DO UPDATE SET value = excluded.value",
+        )
+    }
+    .bind(&row.unit_id)
+    .bind(&row.day)
+    .bind(&row.measure)
+    .bind(&row.vgroup)
+    .bind(&row.channel)
+    .bind(&row.agency)
+    .bind(row.value)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }

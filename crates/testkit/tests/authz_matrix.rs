@@ -109,6 +109,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/reports/deadlines", Perm(ViewReports)),
     ("GET", "/api/v1/reports/summary.csv", Perm(ViewReports)),
     ("GET", "/api/v1/reports/summary.xlsx", Perm(ViewReports)),
+    ("GET", "/api/v1/reports/summary.pdf", Perm(ViewReports)),
     ("GET", "/api/v1/events", Perm(ViewCases)),
     ("GET", "/api/v1/violation-types", Signed),
     ("GET", "/api/v1/violation-types/{id}", Signed),

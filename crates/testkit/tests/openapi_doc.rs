@@ -78,6 +78,7 @@ async fn document_is_valid_and_complete(t: TestApp) {
                 "/api/v1/openapi.json"
                     | "/api/v1/reports/summary.csv"
                     | "/api/v1/reports/summary.xlsx"
+                    | "/api/v1/reports/summary.pdf"
             )
         })
         .filter(|r| {

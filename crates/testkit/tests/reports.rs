@@ -314,3 +314,151 @@ on_both!(
     reconciliation_reports_drift_and_repairs_it,
     reconciliation_finds_and_repairs_drift
 );
+
+/// The batched reconciliation (one unit at a time, short repair transactions): a corrupted and a
+/// missing roll-up row are found and repaired, with an audit event; a case changed between two
+/// batches (its outbox entry not yet taken by the job) is no drift and is left to the job.
+async fn batched_reconciliation_repairs_only_drift(t: TestApp) {
+    let tokens: HashMap<&str, String> = [
+        ("qn.doitruong1", t.login("qn.doitruong1").await),
+        ("qn.chicuctruong", t.login("qn.chicuctruong").await),
+        ("bn.chicuctruong", t.login("bn.chicuctruong").await),
+        ("admin", t.login("admin").await),
+    ]
+    .into_iter()
+    .collect();
+    for unit in [0, 1, 2] {
+        let p = Plan {
+            unit,
+            origin: 0,
+            violation: true,
+            joint_police: false,
+            acts: vec![0],
+            back: 8,
+            lot: None,
+            outcome: 2,
+            confiscate: false,
+            correct: false,
+        };
+        drive(&t, &tokens, &p).await;
+    }
+    t.app.reports_catch_up().await.unwrap();
+    assert!(
+        t.app
+            .reports_reconcile(false)
+            .await
+            .unwrap()
+            .differences
+            .is_empty()
+    );
+    let d1 = t.unit_id("QN-D1").await;
+    let bn = t.unit_id("BN-D1").await;
+    t.sql(&format!(
+        "UPDATE report_daily SET value = value + 7 WHERE measure = 'fines_imposed' AND unit_id = '{d1}'"
+    ))
+    .await;
+    t.sql(&format!(
+        "DELETE FROM report_daily WHERE measure = 'violations' AND unit_id = '{d1}'"
+    ))
+    .await;
+    let pool = t.app.db.pool();
+    let collected = |unit: String| async move {
+        let (v,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM report_daily \
+             WHERE unit_id = $1 AND measure = 'fines_collected'",
+        )
+        .bind(unit)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        v
+    };
+    assert_eq!(collected(bn.clone()).await, 375_000);
+    let (bn_case,): (String,) = sqlx::query_as("SELECT id FROM cases WHERE unit_id = $1")
+        .bind(&bn)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let audited_before = t.count("audit_events").await;
+    // Between batches, just before Bắc Ninh's team is read: its case's fine is paid in full.
+    let handle = tokio::runtime::Handle::current();
+    let fired = std::sync::atomic::AtomicBool::new(false);
+    let payer = tokens["bn.chicuctruong"].clone();
+    let units_seen = std::sync::Mutex::new(Vec::new());
+    let hook = |p: &qltt_app::reports::ReconcileProgress| {
+        units_seen.lock().unwrap().push(p.unit_id.clone());
+        if p.unit_id == bn && !fired.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            tokio::task::block_in_place(|| {
+                handle.block_on(async {
+                    ok(
+                        &t,
+                        &payer,
+                        &format!("/api/v1/cases/{bn_case}/actions/record_payment"),
+                        json!({"paid_on": TODAY, "amount": 375_000, "receipt_no": "BL-2"}),
+                    )
+                    .await;
+                })
+            });
+        }
+    };
+    let r = t.app.reports_reconcile_with(true, &hook).await.unwrap();
+    assert!(fired.load(std::sync::atomic::Ordering::SeqCst));
+    // One call per unit, then the end.
+    let seen = units_seen.lock().unwrap().clone();
+    assert!(seen.contains(&d1) && seen.contains(&bn) && seen.last() == Some(&String::new()));
+    assert!(r.repaired);
+    assert!(
+        r.differences
+            .iter()
+            .any(|d| d.measure == "fines_imposed" && d.unit_id == d1 && d.rollup == d.source + 7),
+        "{:?}",
+        r.differences
+    );
+    assert!(
+        r.differences
+            .iter()
+            .any(|d| d.measure == "violations" && d.unit_id == d1 && d.rollup == 0 && d.source > 0),
+        "{:?}",
+        r.differences
+    );
+    assert!(
+        r.differences.iter().all(|d| d.unit_id == d1),
+        "only the corrupted rows: {:?}",
+        r.differences
+    );
+    // The paid case was not "repaired" behind the job's back: its roll-up still waits for the
+    // job, which then takes the payment.
+    assert_eq!(collected(bn.clone()).await, 375_000);
+    // Each repair is audited (one event per repair transaction here), and the chain holds.
+    let (repairs,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'reports.rollup_repaired' AND unit_id = $1",
+    )
+    .bind(&d1)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(repairs, 1);
+    assert!(t.count("audit_events").await > audited_before);
+    assert!(matches!(
+        qltt_store::audit::verify(pool).await.unwrap(),
+        qltt_store::audit::Verification::Intact { .. }
+    ));
+    t.app.reports_catch_up().await.unwrap();
+    assert_eq!(collected(bn.clone()).await, 750_000);
+    let r = t.app.reports_reconcile(false).await.unwrap();
+    assert!(r.differences.is_empty(), "{:?}", r.differences);
+    // A repair with nothing to repair writes nothing.
+    let audited = t.count("audit_events").await;
+    let r = t.app.reports_reconcile(true).await.unwrap();
+    assert!(!r.repaired && r.differences.is_empty());
+    assert_eq!(t.count("audit_events").await, audited);
+    for root in ["QN", "BN", "TW"] {
+        check(&t, &tokens["admin"], root, "2026-01-01", TODAY)
+            .await
+            .unwrap();
+    }
+}
+on_both!(
+    batched_reconciliation_repairs_only_drift_not_concurrent_changes,
+    batched_reconciliation_repairs_only_drift
+);

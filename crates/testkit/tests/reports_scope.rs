@@ -87,7 +87,7 @@ async fn an_officer_sees_only_their_scope(t: TestApp) {
         .get(&leader, "/api/v1/reports/summary?group_by=week")
         .await;
     assert_eq!((s, code(&b)), (400, "report.invalid_group_by"), "{b}");
-    let (s, b) = t.get(&leader, "/api/v1/reports/summary?format=pdf").await;
+    let (s, b) = t.get(&leader, "/api/v1/reports/summary?format=docx").await;
     assert_eq!((s, code(&b)), (400, "report.invalid_format"), "{b}");
     // Exports: CSV with Vietnamese headers, XLSX a zip.
     let r = t

@@ -52,7 +52,7 @@ pub fn normalise_code(code: &str) -> Option<String> {
 /// The place name of a document's date line: the province of the issuing unit's chain ("Chi cục
 /// Quản lý thị trường tỉnh Quảng Ninh" → "Quảng Ninh"). Decree 30/2020 wants the name of the
 /// locality where the authority sits; units carry no address yet, so the province stands in.
-fn place_of(chain: &[UnitRow]) -> String {
+pub(crate) fn place_of(chain: &[UnitRow]) -> String {
     for u in chain {
         for marker in ["thành phố ", "tỉnh ", "Thành phố ", "Tỉnh "] {
             if let Some((_, rest)) = u.name.rsplit_once(marker) {

@@ -139,7 +139,7 @@ impl App {
             tracing::warn!(
                 cases = report.cases,
                 differences = report.differences.len(),
-                "report roll-ups differed from the source tables; rebuilt"
+                "report roll-ups differed from the source tables; the differing rows were repaired"
             );
         }
         Ok(())

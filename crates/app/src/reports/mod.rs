@@ -20,7 +20,7 @@ use qltt_store::units;
 use serde::Serialize;
 use tokio::sync::Notify;
 
-pub use reconcile::{Difference, ReconcileReport};
+pub use reconcile::{Difference, ReconcileProgress, ReconcileReport};
 
 use crate::{Actor, App, AppError, AppResult};
 

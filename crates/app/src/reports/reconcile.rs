@@ -1,17 +1,38 @@
 //! The reconciliation: recomputes every case's contribution from the source tables, sums it as
 //! the roll-up would, and reports each key where the roll-up differs (`qltt reports reconcile`,
-//! and the job once a night). With `repair`, the roll-ups are then rebuilt from the source.
+//! and the job once a night). With `repair`, the differing roll-up rows are set right.
+//!
+//! In batches, one unit at a time, so that the single SQLite writer (and PostgreSQL's rows) are
+//! never held for long at national scale:
+//! 1. the unit's cases are read and recomputed outside any write transaction, and compared with
+//!    the unit's `report_daily` rows; a unit that agrees costs no write at all;
+//! 2. with `repair`, the differing keys of the unit are taken again in short write transactions
+//!    of at most [`REPAIR_KEYS`] keys each: only the cases that touch those keys (by the first
+//!    reading or by their stored facts) are re-read inside the transaction, the difference is
+//!    confirmed there, and only the rows that still differ are written (with the stale facts of
+//!    the cases behind them), together with one audit event per transaction.
+//!
+//! Consistency: a case changed while the reconciliation runs has an outbox entry that the roll-up
+//! job has not taken yet (the reconciliation holds the job's gate), and its roll-ups lag behind
+//! its rows until the next pass. That is no drift: such a case is counted with its stored facts,
+//! not with a recomputation, on both sides of the comparison. The pending entries are read
+//! *after* the source rows: an outbox entry commits with its change, so every change visible in a
+//! source row read is also seen as pending (this holds on PostgreSQL's read-committed
+//! transactions too, where a transaction may see commits made after it began).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, Instant};
 
-use qltt_store::reports::{self, DailyRow};
+use qltt_store::reports::{self, DailyRow, FactRow};
 use serde::Serialize;
+use sqlx::AnyConnection;
 
 use super::job::FOLLOWER;
 use super::source::fact_rows;
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
 
-const PAGE: i64 = 500;
+/// Differing keys repaired per write transaction.
+const REPAIR_KEYS: usize = 500;
 
 /// One key where the roll-up and the source disagree.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -33,15 +54,39 @@ pub struct ReconcileReport {
     /// Roll-up rows compared (non-zero on either side).
     pub keys: usize,
     pub differences: Vec<Difference>,
-    /// Whether the roll-ups were rebuilt (asked for, and there was a difference).
+    /// Whether the differing roll-up rows were repaired (asked for, and there was a difference).
     pub repaired: bool,
 }
 
-type Key = (String, String, String, String, String, String);
+/// Where a run stands, given to the caller's progress function before each unit and at the end.
+#[derive(Debug, Clone, Default)]
+pub struct ReconcileProgress {
+    pub units_done: usize,
+    pub units_total: usize,
+    /// The unit about to be compared (empty at the end).
+    pub unit_id: String,
+    pub cases: u64,
+    pub differences: usize,
+    /// Write transactions committed for repairs, and the longest one.
+    pub repair_transactions: usize,
+    pub longest_write: Duration,
+}
 
-fn key_of(r: &DailyRow) -> Key {
+/// A roll-up key within one unit: (day, measure, group, channel, agency).
+type Key = (String, String, String, String, String);
+
+fn key_of(f: &FactRow) -> Key {
     (
-        r.unit_id.clone(),
+        f.day.clone(),
+        f.measure.clone(),
+        f.vgroup.clone(),
+        f.channel.clone(),
+        f.agency.clone(),
+    )
+}
+
+fn daily_key(r: &DailyRow) -> Key {
+    (
         r.day.clone(),
         r.measure.clone(),
         r.vgroup.clone(),
@@ -50,70 +95,136 @@ fn key_of(r: &DailyRow) -> Key {
     )
 }
 
+fn difference(unit_id: &str, k: &Key, rollup: i64, source: i64) -> Difference {
+    Difference {
+        unit_id: unit_id.to_string(),
+        day: k.0.clone(),
+        measure: k.1.clone(),
+        group: k.2.clone(),
+        channel: k.3.clone(),
+        agency: k.4.clone(),
+        rollup,
+        source,
+    }
+}
+
+/// The first reading of one unit.
+struct UnitReading {
+    cases: u64,
+    keys: usize,
+    differences: Vec<Difference>,
+    /// The cases each differing key was recomputed from.
+    contributors: BTreeMap<Key, BTreeSet<String>>,
+}
+
+/// What the cases in `cases` contribute to `unit`, from their rows, except those named by a pending
+/// outbox entry (read after the rows), which count with their stored facts.
+async fn expected(
+    conn: &mut AnyConnection,
+    unit_id: &str,
+    cases: &BTreeSet<String>,
+    horizon: &str,
+) -> AppResult<(u64, BTreeMap<String, Vec<FactRow>>, BTreeMap<Key, i64>)> {
+    let mut read = 0u64;
+    let mut fresh: BTreeMap<String, Vec<FactRow>> = BTreeMap::new();
+    let mut moved: BTreeSet<String> = BTreeSet::new();
+    for id in cases {
+        match reports::source_in(conn, id).await? {
+            Some(rows) => {
+                read += 1;
+                if rows.unit_id == unit_id {
+                    fresh.insert(id.clone(), fact_rows(&rows));
+                } else {
+                    moved.insert(id.clone());
+                }
+            }
+            None => {
+                moved.insert(id.clone());
+            }
+        }
+    }
+    let pending = reports::pending_cases(conn, horizon).await?;
+    let mut sums: BTreeMap<Key, i64> = BTreeMap::new();
+    for id in cases {
+        if pending.contains(id) {
+            for (u, f) in reports::facts_of_case(conn, id).await? {
+                if u == unit_id {
+                    *sums.entry(key_of(&f)).or_insert(0) += f.value;
+                }
+            }
+            fresh.remove(id);
+        } else if let Some(facts) = fresh.get(id) {
+            for f in facts {
+                *sums.entry(key_of(f)).or_insert(0) += f.value;
+            }
+        }
+    }
+    // A case gone from the unit (or from the table) contributes nothing here: recorded as such,
+    // so that a repair clears its stale facts.
+    for id in moved {
+        if !pending.contains(&id) {
+            fresh.entry(id).or_default();
+        }
+    }
+    sums.retain(|_, v| *v != 0);
+    Ok((read, fresh, sums))
+}
+
 impl App {
-    /// Compares the roll-ups with a recomputation from the source tables; with `repair`, rebuilds
-    /// them when they differ. Pending outbox entries are taken first, so only real drift shows
-    /// (a change committed while the source is read may show once and is gone at the next run).
+    /// Compares the roll-ups with a recomputation from the source tables; with `repair`, sets the
+    /// differing rows right. Pending outbox entries are taken first, so only real drift shows.
     pub async fn reports_reconcile(&self, repair: bool) -> AppResult<ReconcileReport> {
+        self.reports_reconcile_with(repair, &|_| {}).await
+    }
+
+    /// As [`App::reports_reconcile`], calling `progress` before each unit and at the end.
+    pub async fn reports_reconcile_with(
+        &self,
+        repair: bool,
+        progress: &(dyn Fn(&ReconcileProgress) + Send + Sync),
+    ) -> AppResult<ReconcileReport> {
         let _pass = self.report_gate.lock().await;
         self.reports_drain().await?;
         let pool = self.db.pool();
-        let mut source: BTreeMap<Key, i64> = BTreeMap::new();
-        let mut cases = 0u64;
-        let mut after = String::new();
-        loop {
-            let ids = reports::case_ids_after(pool, &after, PAGE).await?;
-            let Some(last) = ids.last() else { break };
-            after = last.clone();
-            let mut conn = pool.acquire().await.map_err(crate::AppError::internal)?;
-            for id in &ids {
-                let Some(rows) = reports::source_in(&mut conn, id).await? else {
-                    continue;
-                };
-                cases += 1;
-                for f in fact_rows(&rows) {
-                    let k = (
-                        rows.unit_id.clone(),
-                        f.day,
-                        f.measure,
-                        f.vgroup,
-                        f.channel,
-                        f.agency,
-                    );
-                    *source.entry(k).or_insert(0) += f.value;
+        let units = reports::unit_ids(pool).await?;
+        let mut state = ReconcileProgress {
+            units_total: units.len(),
+            ..ReconcileProgress::default()
+        };
+        let mut keys = 0usize;
+        let mut differences = Vec::new();
+        for (i, unit_id) in units.iter().enumerate() {
+            state.units_done = i;
+            state.unit_id = unit_id.clone();
+            progress(&state);
+            let reading = self.read_unit(unit_id).await?;
+            state.cases += reading.cases;
+            keys += reading.keys;
+            if reading.differences.is_empty() {
+                continue;
+            }
+            if !repair {
+                state.differences += reading.differences.len();
+                differences.extend(reading.differences);
+                continue;
+            }
+            for chunk in reading.differences.chunks(REPAIR_KEYS) {
+                let started = Instant::now();
+                let confirmed = self
+                    .repair_keys(unit_id, chunk, &reading.contributors)
+                    .await?;
+                if !confirmed.is_empty() {
+                    state.repair_transactions += 1;
+                    state.longest_write = state.longest_write.max(started.elapsed());
                 }
+                state.differences += confirmed.len();
+                differences.extend(confirmed);
             }
         }
-        source.retain(|_, v| *v != 0);
-        let rollup: BTreeMap<Key, i64> = reports::daily_all(pool)
-            .await?
-            .iter()
-            .map(|r| (key_of(r), r.value))
-            .collect();
-        let mut keys: Vec<&Key> = source.keys().chain(rollup.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        let differences: Vec<Difference> = keys
-            .iter()
-            .filter_map(|k| {
-                let s = source.get(*k).copied().unwrap_or(0);
-                let r = rollup.get(*k).copied().unwrap_or(0);
-                (s != r).then(|| Difference {
-                    unit_id: k.0.clone(),
-                    day: k.1.clone(),
-                    measure: k.2.clone(),
-                    group: k.3.clone(),
-                    channel: k.4.clone(),
-                    agency: k.5.clone(),
-                    rollup: r,
-                    source: s,
-                })
-            })
-            .collect();
+        state.units_done = units.len();
+        state.unit_id.clear();
+        progress(&state);
         let repaired = repair && !differences.is_empty();
-        if repaired {
-            self.reports_rebuild().await?;
-        }
         let mut tx = self.db.begin(self.now()).await?;
         let today = qltt_domain::format::legal_day(self.now())
             .format("%Y-%m-%d")
@@ -123,38 +234,189 @@ impl App {
             .set_state(
                 &mut tx,
                 "last_reconcile",
-                &serde_json::json!({"at": qltt_store::ts(self.now()), "cases": cases,
-                    "differences": differences.len(), "repaired": repaired})
+                &serde_json::json!({"at": qltt_store::ts(self.now()), "cases": state.cases,
+                    "differences": differences.len(), "repaired": repaired,
+                    "repair_transactions": state.repair_transactions,
+                    "longest_write_ms": state.longest_write.as_millis() as u64})
                 .to_string(),
             )
             .await?;
         tx.commit_bookkeeping().await?;
         Ok(ReconcileReport {
-            cases,
-            keys: keys.len(),
+            cases: state.cases,
+            keys,
             differences,
             repaired,
         })
     }
 
-    /// Rebuilds the roll-ups from the source tables in one transaction.
-    async fn reports_rebuild(&self) -> AppResult<()> {
-        let pool = self.db.pool();
-        let mut tx = self.db.begin(self.now()).await?;
-        reports::clear(&mut tx).await?;
-        let mut after = String::new();
-        loop {
-            let ids = reports::case_ids_after(pool, &after, PAGE).await?;
-            let Some(last) = ids.last() else { break };
-            after = last.clone();
-            for id in &ids {
-                if let Some(rows) = reports::source_in(tx.conn(), id).await? {
-                    reports::replace_case(&mut tx, &rows.id, &rows.unit_id, &fact_rows(&rows))
-                        .await?;
+    async fn horizon(&self) -> AppResult<String> {
+        Ok(FOLLOWER
+            .state_value(self.db.pool(), "horizon")
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// The first reading of a unit, outside any write transaction.
+    async fn read_unit(&self, unit_id: &str) -> AppResult<UnitReading> {
+        let horizon = self.horizon().await?;
+        let mut conn = self.db.pool().acquire().await.map_err(AppError::internal)?;
+        let cases: BTreeSet<String> = reports::case_ids_of_unit(&mut conn, unit_id)
+            .await?
+            .into_iter()
+            .collect();
+        let (read, fresh, source) = expected(&mut conn, unit_id, &cases, &horizon).await?;
+        let rollup: BTreeMap<Key, i64> =
+            reports::daily_of_unit(&mut conn, unit_id, "", "9999-12-31")
+                .await?
+                .iter()
+                .map(|r| (daily_key(r), r.value))
+                .collect();
+        let all: BTreeSet<&Key> = source.keys().chain(rollup.keys()).collect();
+        let mut differences = Vec::new();
+        for k in &all {
+            let s = source.get(*k).copied().unwrap_or(0);
+            let r = rollup.get(*k).copied().unwrap_or(0);
+            if s != r {
+                differences.push(difference(unit_id, k, r, s));
+            }
+        }
+        let mut contributors: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
+        if !differences.is_empty() {
+            let wanted: BTreeSet<Key> = differences.iter().map(diff_key).collect();
+            for (id, facts) in &fresh {
+                for f in facts {
+                    let k = key_of(f);
+                    if wanted.contains(&k) {
+                        contributors.entry(k).or_default().insert(id.clone());
+                    }
                 }
             }
         }
-        tx.commit_bookkeeping().await?;
-        Ok(())
+        Ok(UnitReading {
+            cases: read,
+            keys: all.len(),
+            differences,
+            contributors,
+        })
     }
+
+    /// Confirms the differences of `chunk` (keys of one unit) inside one short write transaction
+    /// and repairs those that remain; returns them.
+    async fn repair_keys(
+        &self,
+        unit_id: &str,
+        chunk: &[Difference],
+        contributors: &BTreeMap<Key, BTreeSet<String>>,
+    ) -> AppResult<Vec<Difference>> {
+        let wanted: BTreeSet<Key> = chunk.iter().map(diff_key).collect();
+        let (Some(first), Some(last)) = (wanted.first(), wanted.last()) else {
+            return Ok(Vec::new());
+        };
+        let (from, to) = (first.0.clone(), last.0.clone());
+        let horizon = self.horizon().await?;
+        let mut tx = self.db.begin(self.now()).await?;
+        // As a pass of the job does: serialises with the job of another node on PostgreSQL.
+        FOLLOWER
+            .set_state(&mut tx, "last_pass", &qltt_store::ts(self.now()))
+            .await?;
+        let mut cases: BTreeSet<String> = wanted
+            .iter()
+            .filter_map(|k| contributors.get(k))
+            .flatten()
+            .cloned()
+            .collect();
+        for (case_id, f) in reports::facts_of_unit(tx.conn(), unit_id, &from, &to).await? {
+            if wanted.contains(&key_of(&f)) {
+                cases.insert(case_id);
+            }
+        }
+        let (_, fresh, source) = expected(tx.conn(), unit_id, &cases, &horizon).await?;
+        let rollup: HashMap<Key, i64> = reports::daily_of_unit(tx.conn(), unit_id, &from, &to)
+            .await?
+            .iter()
+            .map(|r| (daily_key(r), r.value))
+            .collect();
+        let confirmed: Vec<Difference> = wanted
+            .iter()
+            .filter_map(|k| {
+                let s = source.get(k).copied().unwrap_or(0);
+                let r = rollup.get(k).copied().unwrap_or(0);
+                (s != r).then(|| difference(unit_id, k, r, s))
+            })
+            .collect();
+        if confirmed.is_empty() {
+            // Changed meanwhile, and right now: nothing to repair, nothing to audit.
+            tx.rollback().await?;
+            return Ok(confirmed);
+        }
+        // The facts of the cases behind the rows, where they are stale (a case that is no longer
+        // the unit's has an empty entry: its facts here go, its own unit's pass counts it).
+        let mut cases_fixed = 0usize;
+        for (case_id, facts) in &fresh {
+            let mut stored: Vec<FactRow> = reports::facts_of_case(tx.conn(), case_id)
+                .await?
+                .into_iter()
+                .filter(|(u, _)| u == unit_id)
+                .map(|(_, f)| f)
+                .collect();
+            stored.sort();
+            let mut want = facts.clone();
+            want.sort();
+            if stored != want {
+                reports::set_case_facts(&mut tx, case_id, unit_id, &want).await?;
+                cases_fixed += 1;
+            }
+        }
+        for d in &confirmed {
+            reports::set_daily(
+                &mut tx,
+                &DailyRow {
+                    unit_id: unit_id.to_string(),
+                    day: d.day.clone(),
+                    measure: d.measure.clone(),
+                    vgroup: d.group.clone(),
+                    channel: d.channel.clone(),
+                    agency: d.agency.clone(),
+                    value: d.source,
+                },
+            )
+            .await?;
+        }
+        // The repair of derived data is still a change of what leaders are shown: audited, with
+        // the rows as they were and as they are now (the first 100 of them).
+        let rows: Vec<serde_json::Value> = confirmed
+            .iter()
+            .take(100)
+            .map(|d| {
+                serde_json::json!({"day": d.day, "measure": d.measure, "group": d.group,
+                    "channel": d.channel, "agency": d.agency, "before": d.rollup, "after": d.source})
+            })
+            .collect();
+        qltt_store::audit::append(
+            &mut tx,
+            qltt_store::audit::AuditEntry {
+                actor_id: "system",
+                action: "reports.rollup_repaired",
+                entity_type: "report_rollup",
+                entity_id: unit_id,
+                unit_id,
+                details: serde_json::json!({"rows_repaired": confirmed.len(),
+                    "cases_refreshed": cases_fixed, "rows": rows}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(confirmed)
+    }
+}
+
+fn diff_key(d: &Difference) -> Key {
+    (
+        d.day.clone(),
+        d.measure.clone(),
+        d.group.clone(),
+        d.channel.clone(),
+        d.agency.clone(),
+    )
 }

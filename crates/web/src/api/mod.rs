@@ -196,6 +196,7 @@ pub fn v1_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/reports/deadlines" => get(reports::deadlines),
         "/reports/summary.csv" => get(reports::summary_csv),
         "/reports/summary.xlsx" => get(reports::summary_xlsx),
+        "/reports/summary.pdf" => get(reports::summary_pdf),
         "/events" => get(cases::events),
         "/law/deadlines" => post(law::deadlines),
         "/violation-types" => get(violation_types::list),

@@ -1,5 +1,6 @@
-//! `GET /api/v1/reports/summary` (JSON, `?format=csv|xlsx`, or `/summary.csv`, `/summary.xlsx`):
-//! the figures of a unit subtree over a period, for leaders.
+//! `GET /api/v1/reports/summary` (JSON, `?format=csv|xlsx|pdf`, or `/summary.csv`, `/summary.xlsx`,
+//! `/summary.pdf`): the figures of a unit subtree over a period, for leaders; the PDF is the unit's
+//! report of those figures (Decree 30/2020 layout).
 
 use axum::Json;
 use axum::extract::State;
@@ -26,7 +27,7 @@ pub struct SummaryParams {
     pub unit: Option<String>,
     /// day | month (default) | quarter | year | unit | group | channel | agency
     pub group_by: Option<String>,
-    /// json (default) | csv | xlsx
+    /// json (default) | csv | xlsx | pdf
     pub format: Option<String>,
 }
 
@@ -47,10 +48,11 @@ impl SummaryParams {
 #[utoipa::path(operation_id = "reports_summary", get, path = "/api/v1/reports/summary", params(SummaryParams),
     // One 200 with its three media types: three `status = 200` entries would each replace the
     // one before, leaving only the XLSX one in the document (found by schemathesis).
-    responses((status = 200, description = "JSON; CSV with format=csv; XLSX with format=xlsx", content(
+    responses((status = 200, description = "JSON; CSV with format=csv; XLSX with format=xlsx; PDF (the unit's report) with format=pdf", content(
             (Summary = "application/json"),
             (String = "text/csv"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/pdf"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "`unit` is not a unit of the caller's scope")))]
 pub async fn summary(
@@ -80,17 +82,30 @@ pub async fn summary_xlsx(
     respond(&state, &actor, &p, "xlsx").await
 }
 
+/// `/api/v1/reports/summary.pdf`: the same as `?format=pdf`.
+pub async fn summary_pdf(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiQuery(p): ApiQuery<SummaryParams>,
+) -> ApiResult<Response> {
+    respond(&state, &actor, &p, "pdf").await
+}
+
 async fn respond(
     state: &AppState,
     actor: &qltt_app::Actor,
     p: &SummaryParams,
     format: &str,
 ) -> ApiResult<Response> {
-    if !matches!(format, "json" | "csv" | "xlsx") {
+    if !matches!(format, "json" | "csv" | "xlsx" | "pdf") {
         return Err(ApiError::from(qltt_app::AppError::bad_input(
             "report.invalid_format",
-            "Định dạng không hợp lệ (json, csv, xlsx).",
+            "Định dạng không hợp lệ (json, csv, xlsx, pdf).",
         )));
+    }
+    if format == "pdf" {
+        let (s, pdf) = state.app.report_summary_pdf(actor, &p.query()).await?;
+        return Ok(download(&s, "pdf", "application/pdf", pdf));
     }
     let s = state.app.report_summary(actor, &p.query()).await?;
     Ok(file_response(&s, format)?)
@@ -98,7 +113,6 @@ async fn respond(
 
 /// The summary in `format` (json, csv or xlsx) with its download headers.
 pub fn file_response(s: &Summary, format: &str) -> qltt_app::AppResult<Response> {
-    let name = format!("bao-cao-tong-hop_{}_{}", s.from, s.to);
     let (bytes, mime) = match format {
         "csv" => (export::csv(s)?, "text/csv; charset=utf-8"),
         "xlsx" => (
@@ -107,17 +121,23 @@ pub fn file_response(s: &Summary, format: &str) -> qltt_app::AppResult<Response>
         ),
         _ => return Ok(Json(s).into_response()),
     };
-    Ok((
+    Ok(download(s, format, mime, bytes))
+}
+
+/// A file of the summary with its download headers.
+fn download(s: &Summary, ext: &str, mime: &str, bytes: Vec<u8>) -> Response {
+    let name = format!("bao-cao-tong-hop_{}_{}", s.from, s.to);
+    (
         [
             (header::CONTENT_TYPE, mime.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{format}\""),
+                format!("attachment; filename=\"{name}.{ext}\""),
             ),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

@@ -1,6 +1,6 @@
 //! `/reports`: the leader's dashboard. Period and unit pickers, the figures as cards, a trend and
 //! breakdowns by unit and violation group as server-drawn SVG, each figure linking to the cases
-//! behind it (`/cases?report=…`), and the exports (XLSX, CSV) of the summary by unit.
+//! behind it (`/cases?report=…`), and the exports (XLSX, CSV, PDF) of the summary by unit.
 
 use askama::Template;
 use axum::extract::{Query, State};
