@@ -88,6 +88,10 @@ impl Db {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        // Temporary B-trees (sorts, the bulk generator's index builds) stay in
+                        // memory. Set here, before the connection first uses temporary
+                        // storage: SQLite refuses to change it later inside a transaction.
+                        conn.execute("PRAGMA temp_store = MEMORY").await?;
                     }
                     Ok(())
                 })
@@ -126,6 +130,9 @@ impl Db {
                     .fetch_all(&mut *conn)
                     .await;
                 conn.execute("PRAGMA foreign_keys = ON").await?;
+                // The migrating connection is not reused: a rebuild leaves it with temporary
+                // storage open and settings changed; a fresh one is made on demand.
+                let _ = conn.close().await;
                 run?;
                 let broken = broken?.len();
                 if broken > 0 {

@@ -78,16 +78,14 @@ pub struct BatchSummary {
 /// Starts a bulk batch's transaction. On SQLite the page cache of the writing connection is
 /// raised to 512 MiB: the unique indexes (tax codes, document numbers) take keys in random order,
 /// and a cache that holds their upper levels avoids re-reading pages from disk for every row.
-/// Temporary B-trees stay in memory. Journal mode (WAL) and `synchronous = NORMAL` stay as the
-/// server sets them: a commit does not fsync, and a crash loses at most the last batches, never
-/// the database's integrity. PostgreSQL needs no setting for this.
+/// Temporary B-trees stay in memory (every SQLite connection is opened so, see `Db::connect`).
+/// Journal mode (WAL) and `synchronous = NORMAL` stay as the server sets them: a commit does not
+/// fsync, and a crash loses at most the last batches, never the database's integrity.
+/// PostgreSQL needs no setting for this.
 pub async fn begin(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<WriteTx, StoreError> {
     let mut tx = db.begin(now).await?;
     if tx.backend() == Backend::Sqlite {
         sqlx::query("PRAGMA cache_size = -524288")
-            .execute(tx.conn())
-            .await?;
-        sqlx::query("PRAGMA temp_store = MEMORY")
             .execute(tx.conn())
             .await?;
     }
