@@ -218,11 +218,17 @@ async fn preview_is_the_draft_and_writes_nothing(t: TestApp) {
     assert_eq!(p.0, 403, "{p:?}");
     let (_, p) = action_and_preview(&t, &bn, &case, SANCTION, &body).await;
     assert_eq!(p.0, 404, "{p:?}");
-    // The inspector gets what the step gives him (his title may not sign the decision).
+    // The inspector holds the permission to handle cases, but an inspector on duty may not
+    // impose this fine: the law engine's refusal (422 law.*), the same for the step and its
+    // preview.
     let (s, _, _, pb) = post_raw(&t, &ksv, &format!("{path}/preview"), &body, None).await;
     let (ss, _, _, sb) = post_raw(&t, &ksv, &path, &body, None).await;
-    assert_eq!(refusal(s, &pb), refusal(ss, &sb));
-    assert!(s >= 400, "the inspector may not issue the decision: {s}");
+    let (preview, step) = (refusal(s, &pb), refusal(ss, &sb));
+    assert_eq!(preview, step);
+    assert!(
+        preview.0 == 422 && preview.1.starts_with("law."),
+        "{preview:?}"
+    );
     assert_eq!(
         written(&t, &admin, &case).await,
         before,
