@@ -85,6 +85,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/cases/{id}/actions/{action}",
         Scoped(HandleCases),
     ),
+    (
+        "POST",
+        "/api/v1/cases/{id}/actions/{action}/preview",
+        Scoped(HandleCases),
+    ),
     ("GET", "/api/v1/cases/{id}/steps", Scoped(ViewCases)),
     ("GET", "/api/v1/documents/{id}", Scoped(ViewCases)),
     ("GET", "/api/v1/documents/{id}/pdf", Scoped(ViewCases)),
@@ -380,6 +385,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/cases", Scoped(HandleCases)),
     ("GET", "/cases/new", Perm(HandleCases)),
     ("GET", "/cases/{id}", Scoped(ViewCases)),
+    (
+        "POST",
+        "/cases/{id}/actions/{action}/preview",
+        Scoped(HandleCases),
+    ),
     ("GET", "/commitments", Perm(ViewBusinesses)),
     ("POST", "/commitments", Scoped(RunCommitmentCampaigns)),
     ("GET", "/commitments/{id}", Scoped(ViewBusinesses)),
@@ -785,6 +795,8 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
         // A case caught in the act cannot be proposed: the transition is refused after the
         // permission and scope checks (409), and the case stays as it is.
         ("POST", "/api/v1/cases/{id}/actions/{action}") => json!({"content": "Đề xuất"}),
+        // The same step previewed: the same refusal (409) after permission and scope.
+        ("POST", "/api/v1/cases/{id}/actions/{action}/preview") => json!({"content": "Đề xuất"}),
         ("POST", "/api/v1/documents/{id}/corrections") => json!({"reason": v("Ghi sai địa chỉ")}),
         ("POST", "/api/v1/documents/{id}/publish") => json!({"reason": v("Điều 72 Luật XLVPHC")}),
         ("POST", "/api/v1/documents/{id}/unpublish") => json!({"reason": v("Công bố nhầm")}),
@@ -921,6 +933,9 @@ fn page_form(path: &str, s: &Side, foreign: bool) -> Vec<(String, String)> {
             ("exhibit_id", s.exhibit.clone()),
             ("counted", "-1".into()),
         ],
+        "/cases/{id}/actions/{action}/preview" => {
+            vec![("body", json!({"content": "Đề xuất"}).to_string())]
+        }
         "/cases" => vec![
             ("unit_id", s.team.clone()),
             ("origin", "tip".into()),

@@ -42,7 +42,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     // A file upload needs no key: its result is the file's SHA-256, so sending the same bytes
     // again returns the same record and stores nothing twice; and its body (gigabytes) streams
     // to the blob store instead of being read here to hash the request.
-    if req.method() != Method::POST || req.uri().path() == crate::FILES_PATH {
+    // A preview (`…/preview`) writes nothing: running it twice is harmless, and keeping its
+    // key would make the step itself, sent with the same key, a "key reused" conflict.
+    if req.method() != Method::POST
+        || req.uri().path() == crate::FILES_PATH
+        || req.uri().path().ends_with("/preview")
+    {
         return next.run(req).await;
     }
     let Some(key) = req

@@ -87,6 +87,20 @@ pub(super) struct Effects {
     pub(super) confiscation: crate::exhibits::Confiscation,
 }
 
+/// The draft of the document a step would issue (`POST …/actions/{action}/preview`).
+#[derive(Debug, Clone)]
+pub struct DocumentPreview {
+    pub kind: DocumentKind,
+    /// The PDF, marked "DỰ THẢO", without number, QR code or verification code.
+    pub pdf: Vec<u8>,
+}
+
+/// What running a step gave: the step taken, or (a preview) the draft of its first document.
+enum Ran {
+    Taken(Box<ActOutcome>),
+    Previewed(DocumentPreview),
+}
+
 impl App {
     #[tracing::instrument(skip(self, actor, body), fields(actor = %actor.id, case_id = %case_id))]
     pub async fn act_on_case(
@@ -96,6 +110,41 @@ impl App {
         action: &str,
         body: Value,
     ) -> AppResult<ActOutcome> {
+        match self.run_step(actor, case_id, action, body, false).await? {
+            Ran::Taken(outcome) => Ok(*outcome),
+            Ran::Previewed(_) => Err(AppError::internal("a step taken gave a preview")),
+        }
+    }
+
+    /// The document a step would issue, from the same body, with nothing written (issue 5: a
+    /// leader reads the decision before signing it). The step runs for real — the same checks
+    /// in the same order, so the same refusal with the same code — in a write transaction that
+    /// is rolled back: the number it took goes back to the register (numbers stay gap-free), and
+    /// no blob, audit event, outbox entry or idempotency key is kept. A step that issues no
+    /// document is refused (422 `document.no_preview`). When a step issues two documents (a
+    /// seizure decision and its record), the first (the decision) is the preview.
+    #[tracing::instrument(skip(self, actor, body), fields(actor = %actor.id, case_id = %case_id))]
+    pub async fn preview_case_action(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        action: &str,
+        body: Value,
+    ) -> AppResult<DocumentPreview> {
+        match self.run_step(actor, case_id, action, body, true).await? {
+            Ran::Previewed(p) => Ok(p),
+            Ran::Taken(_) => Err(AppError::internal("a preview took its step")),
+        }
+    }
+
+    async fn run_step(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        action: &str,
+        body: Value,
+        preview: bool,
+    ) -> AppResult<Ran> {
         let action = Action::parse(action)?;
         actor.require(if action == Action::RecordPayment {
             Permission::RecordPayments
@@ -144,6 +193,15 @@ impl App {
             None
         };
         let transition = qltt_domain::case::transition(&facts, action, payment_amount)?;
+        if preview && transition.documents.is_empty() {
+            return Err(refused(
+                "document.no_preview",
+                format!(
+                    "Bước \"{}\" không ban hành văn bản nào nên không có bản xem trước.",
+                    action.label()
+                ),
+            ));
+        }
         let unit = units::get_in(tx.conn(), &row.unit_id)
             .await?
             .ok_or_else(|| AppError::internal("case unit missing"))?;
@@ -197,11 +255,13 @@ impl App {
             cases::insert_payment(&mut tx, &row.id, p).await?;
         }
         let mut produced = Vec::new();
+        let mut drafts = Vec::new();
         for kind in &transition.documents {
-            let d = self
-                .issue_document(&mut tx, actor, &row, &unit, *kind, &fx, &payload)
+            let (d, draft) = self
+                .issue_document(&mut tx, actor, &row, &unit, *kind, &fx, &payload, preview)
                 .await?;
             produced.push(document_ref(&d));
+            drafts.extend(draft.map(|pdf| DocumentPreview { kind: *kind, pdf }));
         }
         if !fx.confiscation.lots.is_empty() {
             let decision = produced
@@ -222,6 +282,15 @@ impl App {
                 &unit.name,
             )
             .await?;
+        }
+        if preview {
+            // Everything the step would do has been checked and done in `tx`; none of it stays.
+            tx.rollback().await?;
+            return drafts
+                .into_iter()
+                .next()
+                .map(Ran::Previewed)
+                .ok_or_else(|| AppError::internal("a previewed step without its document"));
         }
         crate::record(
             &mut tx,
@@ -253,14 +322,16 @@ impl App {
         let row = cases::get(self.db.pool(), &row.id)
             .await?
             .ok_or_else(not_found)?;
-        Ok(ActOutcome {
+        Ok(Ran::Taken(Box::new(ActOutcome {
             case: self.case_view(row).await?,
             produced,
-        })
+        })))
     }
 
     /// Numbers the document in its register (gapless: the counter moves in this transaction),
     /// stores its structured content and issues it (rendered, hashed, stored: `documents`).
+    /// For a preview (`draft`), the same but rendered as a draft and not issued: its PDF is
+    /// returned, nothing goes to the blob store (the caller rolls the transaction back).
     #[allow(clippy::too_many_arguments)]
     async fn issue_document(
         &self,
@@ -271,7 +342,8 @@ impl App {
         kind: DocumentKind,
         fx: &Effects,
         payload: &Value,
-    ) -> AppResult<qltt_store::documents::DocumentRow> {
+        draft: bool,
+    ) -> AppResult<(qltt_store::documents::DocumentRow, Option<Vec<u8>>)> {
         let issued_on = fx.issued_on;
         let register = qltt_domain::case::register_of(kind);
         let year = issued_on.year();
@@ -318,13 +390,19 @@ impl App {
             },
         )
         .await?;
+        if draft {
+            let pdf = self
+                .draft_document(tx, &row, &fx.data, fx.fine_total, fx.paid_total, unit)
+                .await?;
+            return Ok((row, Some(pdf)));
+        }
         // Issuing freezes it: PDF in the blob store, its hash and verification code on the row.
         let frozen = self
             .freeze_document(tx, &row, &fx.data, fx.fine_total, fx.paid_total, unit)
             .await?;
         row.sha256 = Some(frozen.sha256);
         row.verify_code = Some(frozen.verify_code);
-        Ok(row)
+        Ok((row, None))
     }
 
     /// Validates the step's body against the law and works out what it changes.

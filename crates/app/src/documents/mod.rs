@@ -63,6 +63,21 @@ pub(crate) fn place_of(chain: &[UnitRow]) -> String {
     "Hà Nội".to_string()
 }
 
+/// How a document is printed: issued (its number, QR code and verification code) or as a draft.
+enum Print {
+    Issued(qltt_docs::Verify),
+    Draft,
+}
+
+/// The number line of a draft: the register's symbol with the place of the number left blank
+/// ("01/QĐ-XPHC" → "……/QĐ-XPHC"), as drafts are presented before a number is given.
+pub fn draft_number(number: &str) -> String {
+    match number.split_once('/') {
+        Some((_, symbol)) => format!("……/{symbol}"),
+        None => "……".to_string(),
+    }
+}
+
 /// What freezing a document produced.
 #[derive(Debug, Clone)]
 pub struct Frozen {
@@ -91,6 +106,59 @@ impl App {
         paid_total: i64,
         unit: &UnitRow,
     ) -> AppResult<Frozen> {
+        let code = new_code();
+        let verify = qltt_docs::Verify {
+            url: self.verify_url(&code),
+            code: code.clone(),
+        };
+        let pdf = self
+            .render_document(
+                tx,
+                doc,
+                (case_data, fine_total, paid_total),
+                unit,
+                Print::Issued(verify),
+            )
+            .await?;
+        let blob = self.blobs.put(pdf).await.map_err(AppError::internal)?;
+        documents::set_issued(tx, &doc.id, &blob.sha256, &code).await?;
+        Ok(Frozen {
+            sha256: blob.sha256,
+            verify_code: code,
+        })
+    }
+
+    /// The draft of the document just numbered in `tx` (a preview, issue 5): rendered from the
+    /// same row, case and unit as [`Self::freeze_document`] would, but marked "DỰ THẢO", without
+    /// its number (the transaction that took it is rolled back) and without a QR or verification
+    /// code (nothing is issued, so nothing can be verified). Nothing is stored.
+    pub(crate) async fn draft_document(
+        &self,
+        tx: &mut WriteTx,
+        doc: &DocumentRow,
+        case_data: &Value,
+        fine_total: i64,
+        paid_total: i64,
+        unit: &UnitRow,
+    ) -> AppResult<Vec<u8>> {
+        self.render_document(
+            tx,
+            doc,
+            (case_data, fine_total, paid_total),
+            unit,
+            Print::Draft,
+        )
+        .await
+    }
+
+    async fn render_document(
+        &self,
+        tx: &mut WriteTx,
+        doc: &DocumentRow,
+        (case_data, fine_total, paid_total): (&Value, i64, i64),
+        unit: &UnitRow,
+        print: Print,
+    ) -> AppResult<Vec<u8>> {
         let kind = DocumentKind::parse(&doc.kind)?;
         let mut chain = vec![unit.clone()];
         while chain.len() < 6 {
@@ -112,11 +180,14 @@ impl App {
             None => Vec::new(),
         };
         let content: Value = serde_json::from_str(&doc.content).unwrap_or(Value::Null);
-        let code = new_code();
         let place = place_of(&chain);
+        let (number, verify, draft) = match print {
+            Print::Issued(v) => (doc.number.clone(), Some(v), false),
+            Print::Draft => (draft_number(&doc.number), None, true),
+        };
         let input = form::FormInput {
             kind,
-            number: &doc.number,
+            number: &number,
             content: &content,
             case_data,
             fine_total,
@@ -125,10 +196,8 @@ impl App {
             parent_name: chain.get(1).map(|p| p.name.as_str()),
             place: &place,
             earlier: &earlier,
-            verify: Some(qltt_docs::Verify {
-                url: self.verify_url(&code),
-                code: code.clone(),
-            }),
+            verify,
+            draft,
         };
         let form = form::build(&input);
         let started = std::time::Instant::now();
@@ -137,13 +206,8 @@ impl App {
             .await
             .map_err(AppError::internal)?
             .map_err(AppError::internal)?;
-        tracing::debug!(kind = %doc.kind, ms = started.elapsed().as_millis() as u64, bytes = pdf.len(), "document rendered");
-        let blob = self.blobs.put(pdf).await.map_err(AppError::internal)?;
-        documents::set_issued(tx, &doc.id, &blob.sha256, &code).await?;
-        Ok(Frozen {
-            sha256: blob.sha256,
-            verify_code: code,
-        })
+        tracing::debug!(kind = %doc.kind, ms = started.elapsed().as_millis() as u64, bytes = pdf.len(), draft, "document rendered");
+        Ok(pdf)
     }
 
     /// The issued PDF of a document of the actor's scope.

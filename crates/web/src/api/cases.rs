@@ -5,10 +5,11 @@ use std::convert::Infallible;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
-use qltt_app::cases::act::ActOutcome;
+use qltt_app::cases::act::{ActOutcome, DocumentPreview};
 use qltt_app::cases::input::NewCaseInput;
 use qltt_app::cases::queues::Queues;
 use qltt_app::cases::{Case, CasePage};
@@ -102,6 +103,56 @@ pub async fn act(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The document a step would issue, as a PDF, without taking the step: the same body as
+/// `POST /api/v1/cases/{id}/actions/{action}`, the same checks in the same order, so the same
+/// refusal (status and code) the step would give; nothing is written (no number is used up, no
+/// audit event, no stored file; an `Idempotency-Key` is not kept). The PDF is marked "DỰ THẢO"
+/// (draft), its number is left blank ("Số: ……/QĐ-XPHC") and it has no QR or verification code.
+/// A step that issues no document is 422 `document.no_preview`; a step issuing two (a seizure
+/// decision and its record) previews the first.
+#[utoipa::path(operation_id = "cases_act_preview", post, path = "/api/v1/cases/{id}/actions/{action}/preview",
+    params(("id" = String, Path), ("action" = String, Path, description = "a step that issues a document (see cases_act)")),
+    request_body = Object,
+    responses((status = 200, description = "application/pdf: the draft of the step's document", content_type = "application/pdf"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn preview(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Response, ApiError> {
+    match state
+        .app
+        .preview_case_action(&actor, &id, &action, body)
+        .await
+    {
+        Ok(p) => Ok(preview_response(&p, true)),
+        Err(e) if e.kind == ErrorKind::Conflict => {
+            let current = state.app.case(&actor, &id).await.ok();
+            Err(ApiError::from(e).with_details(serde_json::json!({"case": current})))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A draft PDF: never cached (the same body may give another draft once the case moves on).
+pub fn preview_response(p: &DocumentPreview, inline: bool) -> Response {
+    let disposition = format!(
+        "{}; filename=\"du-thao-{}.pdf\"",
+        if inline { "inline" } else { "attachment" },
+        p.kind.as_str().replace('_', "-")
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        p.pdf.clone(),
+    )
+        .into_response()
 }
 
 /// The case's journal: every step, who took it and what it recorded.

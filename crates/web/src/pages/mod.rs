@@ -74,6 +74,7 @@ fn guarded_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/cases" => get(cases::list).post(cases::create),
         "/cases/new" => get(cases::new_form),
         "/cases/{id}" => get(cases::detail),
+        "/cases/{id}/actions/{action}/preview" => post(cases::preview),
         "/commitments" => get(commitments::list).post(commitments::create),
         "/commitments/{id}" => get(commitments::detail).post(commitments::act),
         "/office" => get(office::list).post(office::register),

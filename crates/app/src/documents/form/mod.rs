@@ -40,7 +40,12 @@ pub struct FormInput<'a> {
     /// Numbers of the case's earlier documents by kind (for "Căn cứ Biên bản … số …").
     pub earlier: &'a [(String, String, String)],
     pub verify: Option<Verify>,
+    /// A preview: printed with the "DỰ THẢO" (draft) mark.
+    pub draft: bool,
 }
+
+/// The mark printed across a draft and at its top.
+pub const DRAFT_MARK: &str = "DỰ THẢO";
 
 /// Builds the form.
 pub fn build(i: &FormInput<'_>) -> Document {
@@ -384,6 +389,6 @@ pub fn build(i: &FormInput<'_>) -> Document {
         signatures,
         recipients,
         verify: i.verify.clone(),
-        watermark: None,
+        watermark: i.draft.then(|| DRAFT_MARK.to_string()),
     }
 }

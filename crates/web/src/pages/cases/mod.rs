@@ -279,6 +279,49 @@ pub struct StepForm {
     pub action: &'static str,
     pub label: &'static str,
     pub fields: Vec<Field>,
+    /// The step issues a document: its form has a "Xem trước" (preview) button.
+    pub preview: bool,
+}
+
+/// The preview form: the step's JSON body as built by `assets/cases.js` (the CSRF token is
+/// checked by the pages' guard).
+#[derive(Deserialize)]
+pub struct PreviewForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /cases/{id}/actions/{action}/preview`: the draft PDF of the document the step would
+/// issue, opened in a new tab (inline), or the refusal the step would give as the error page.
+pub async fn preview(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<PreviewForm>,
+) -> Response {
+    let layout = Layout::for_actor(&state.app, &actor, "Xem trước văn bản", "/cases").await;
+    let body = if form.body.trim().is_empty() {
+        serde_json::Value::Null
+    } else {
+        match serde_json::from_str(&form.body) {
+            Ok(v) => v,
+            Err(_) => {
+                let e = AppError::bad_input(
+                    "case.invalid_body",
+                    "Nội dung biểu mẫu không đọc được. Hãy tải lại trang và thử lại.",
+                );
+                return error_page(layout, &e);
+            }
+        }
+    };
+    match state
+        .app
+        .preview_case_action(&actor, &id, &action, body)
+        .await
+    {
+        Ok(p) => crate::api::cases::preview_response(&p, true),
+        Err(e) => error_page(layout, &e),
+    }
 }
 
 pub struct DeadlineRow {
@@ -474,6 +517,7 @@ pub async fn detail(
                         action: action.as_str(),
                         label: action.label(),
                         fields: forms::fields(action, &vts, &officers, &acts, &held),
+                        preview: !action.documents().is_empty(),
                     });
                 }
             }
