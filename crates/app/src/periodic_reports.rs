@@ -83,6 +83,30 @@ pub struct PeriodicReportInput {
     pub starts_on: Option<String>,
 }
 
+/// A change of a report's definition: what it says and its form. The recurrence, the kind, the
+/// deadline and the target units are not changed here: they decide every period's deadline and
+/// who was late, and changing them would rewrite past boards.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodicReportEdit {
+    /// Unchanged when absent.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The whole new form, unchanged when absent. Once a unit has sent the report, every field
+    /// stays with its kind (labels may change, fields may be added): 422
+    /// `periodic_report.field_in_use` otherwise.
+    #[serde(default)]
+    pub fields: Option<Vec<FieldInput>>,
+    /// Why (kept in the audit).
+    pub reason: String,
+    /// The report's `updated_at` as the editor read it: a report changed since is 409
+    /// `periodic_report.changed` and nothing is written.
+    #[serde(default)]
+    pub base_updated_at: Option<String>,
+}
+
 /// A period of a report with its deadline.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PeriodView {
@@ -588,6 +612,110 @@ impl App {
             Some(k) => ReportPeriod::parse_key(recurrence, k)?,
             None => ReportPeriod::containing(recurrence, today).prev(),
         })
+    }
+
+    /// Changes what a report says and its form (a leader whose scope holds the defining unit),
+    /// while it is active. Audited with the definition before and after.
+    #[tracing::instrument(skip(self, actor, input), fields(actor = %actor.id, report_id = %id))]
+    pub async fn edit_periodic_report(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: PeriodicReportEdit,
+    ) -> AppResult<PeriodicReport> {
+        actor.require(Permission::DefinePeriodicReports)?;
+        let reason = bounded_text("reason", &input.reason, 2000, true)?;
+        let mut tx = self.db.begin(self.now()).await?;
+        if !store::visible_to(tx.conn(), id, &actor.unit_id).await? {
+            return Err(not_found());
+        }
+        let row = store::get_in(tx.conn(), id).await?.ok_or_else(not_found)?;
+        if !units::in_subtree(tx.conn(), &actor.unit_id, &row.unit_id).await? {
+            return Err(AppError::forbidden_scope());
+        }
+        if row.active == 0 {
+            return Err(AppError::new(
+                ErrorKind::Refused,
+                "periodic_report.inactive",
+                "Báo cáo này đã thôi áp dụng.",
+            ));
+        }
+        let changed_meanwhile = || {
+            AppError::new(
+                ErrorKind::Conflict,
+                "periodic_report.changed",
+                "Báo cáo vừa được người khác sửa sau khi bạn mở; hãy xem bản mới rồi sửa lại.",
+            )
+        };
+        if opt(&input.base_updated_at).is_some_and(|b| b != row.updated_at) {
+            return Err(changed_meanwhile());
+        }
+        let title = match &input.title {
+            Some(t) => bounded("title", t, 300, true)?,
+            None => row.title.clone(),
+        };
+        let description = match &input.description {
+            Some(d) => bounded_text("description", d, 10_000, false)?,
+            None => row.description.clone(),
+        };
+        let kind = ReportKind::parse(&row.kind)?;
+        let old_fields = parse_fields(&row.fields);
+        let fields = match &input.fields {
+            Some(given) => {
+                let mut fields = Vec::new();
+                for f in given {
+                    fields.push(FormField {
+                        key: f.key.trim().to_string(),
+                        label: f.label.trim().to_string(),
+                        kind: FieldKind::parse(f.kind.trim())?,
+                    });
+                }
+                let sent = store::anything_sent(tx.conn(), &row.id).await?;
+                rules::check_field_change(kind, &old_fields, &fields, sent)?;
+                fields
+            }
+            None => old_fields.clone(),
+        };
+        let fields_json = serde_json::to_string(&fields).map_err(AppError::internal)?;
+        if title == row.title && description == row.description && fields_json == row.fields {
+            return Err(AppError::bad_input(
+                "periodic_report.nothing_changed",
+                "Không có gì thay đổi so với báo cáo hiện tại.",
+            ));
+        }
+        if !store::update_definition(
+            &mut tx,
+            &row.id,
+            &row.updated_at,
+            &title,
+            &description,
+            &fields_json,
+        )
+        .await?
+        {
+            return Err(changed_meanwhile());
+        }
+        crate::record(
+            &mut tx,
+            actor,
+            crate::Change {
+                action: "periodic_report.edit",
+                entity_type: "periodic_report",
+                entity_id: &row.id,
+                unit_id: &row.unit_id,
+                topic: "periodic_report.changed",
+                details: json!({"reason": reason,
+                    "before": {"title": row.title, "description": row.description,
+                        "fields": old_fields},
+                    "after": {"title": title, "description": description, "fields": fields}}),
+            },
+        )
+        .await?;
+        let after = store::get_in(tx.conn(), &row.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        self.periodic_report_view(after).await
     }
 
     /// Stops collecting a report (a leader whose scope holds the defining unit): it leaves the

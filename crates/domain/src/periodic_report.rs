@@ -435,6 +435,46 @@ pub fn check_fields(kind: ReportKind, fields: &[FormField]) -> Result<(), Domain
     Ok(())
 }
 
+/// A change of a report's form once defined. Before anything was sent, any valid form will do.
+/// Once a unit has sent the report, what it sent must stay readable as it was: every field of the
+/// old form stays, with its kind (a label may be reworded, fields may be added, and the order may
+/// change), or 422 `periodic_report.field_in_use`.
+pub fn check_field_change(
+    kind: ReportKind,
+    old: &[FormField],
+    new: &[FormField],
+    anything_sent: bool,
+) -> Result<(), DomainError> {
+    check_fields(kind, new)?;
+    if !anything_sent {
+        return Ok(());
+    }
+    for f in old {
+        match new.iter().find(|n| n.key == f.key) {
+            Some(n) if n.kind == f.kind => {}
+            Some(_) => {
+                return Err(DomainError::refused(
+                    "periodic_report.field_in_use",
+                    format!(
+                        "Ô “{}” đã có số liệu các đơn vị gửi: không đổi được kiểu ô (có thể đổi tên ô hoặc thêm ô mới).",
+                        f.label
+                    ),
+                ));
+            }
+            None => {
+                return Err(DomainError::refused(
+                    "periodic_report.field_in_use",
+                    format!(
+                        "Ô “{}” đã có số liệu các đơn vị gửi: không bỏ được (có thể đổi tên ô hoặc thêm ô mới).",
+                        f.label
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A value sent for a field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]

@@ -192,6 +192,42 @@ pub async fn deactivate(tx: &mut WriteTx, id: &str) -> Result<bool, StoreError> 
     Ok(done.rows_affected() == 1)
 }
 
+/// Rewrites what a definition says (title, description, form) while it is active and unchanged
+/// since `updated_at` was read; false otherwise.
+pub async fn update_definition(
+    tx: &mut WriteTx,
+    id: &str,
+    read_at: &str,
+    title: &str,
+    description: &str,
+    fields: &str,
+) -> Result<bool, StoreError> {
+    let now = ts(tx.now());
+    let done = sqlx::query(
+        "UPDATE periodic_reports SET title = $1, description = $2, fields = $3, updated_at = $4 \
+         WHERE id = $5 AND active = 1 AND updated_at = $6",
+    )
+    .bind(title)
+    .bind(description)
+    .bind(fields)
+    .bind(&now)
+    .bind(id)
+    .bind(read_at)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether any unit has sent the report (any period, any state).
+pub async fn anything_sent(conn: &mut AnyConnection, report_id: &str) -> Result<bool, StoreError> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM periodic_report_submissions WHERE report_id = $1")
+            .bind(report_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(n > 0)
+}
+
 /// The target units of a report.
 pub async fn recipients(
     conn: &mut AnyConnection,

@@ -327,6 +327,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         Scoped(ViewPeriodicReports),
     ),
     (
+        "PATCH",
+        "/api/v1/periodic-reports/{id}",
+        Scoped(DefinePeriodicReports),
+    ),
+    (
         "POST",
         "/api/v1/periodic-reports/{id}/deactivate",
         Scoped(DefinePeriodicReports),
@@ -409,6 +414,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/periodic-reports", Perm(ViewPeriodicReports)),
     ("POST", "/periodic-reports", Scoped(DefinePeriodicReports)),
     ("GET", "/periodic-reports/{id}", Scoped(ViewPeriodicReports)),
+    (
+        "POST",
+        "/periodic-reports/{id}/edit",
+        Scoped(DefinePeriodicReports),
+    ),
     (
         "POST",
         "/periodic-reports/{id}/deactivate",
@@ -862,6 +872,9 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
             json!({"period": if foreign { "2026-03" } else { "" }, "unit_id": s.team,
                    "figures": {"so_vu": 1}})
         }
+        ("PATCH", "/api/v1/periodic-reports/{id}") => {
+            json!({"title": v("Báo cáo tháng (sửa)"), "reason": v("Đổi tên")})
+        }
         ("POST", "/api/v1/periodic-reports/{id}/deactivate") => {
             json!({"reason": v("Đã đủ số liệu")})
         }
@@ -984,6 +997,11 @@ fn page_form(path: &str, s: &Side, foreign: bool) -> Vec<(String, String)> {
             ("unit_id", s.province.clone()),
         ],
         "/periodic-reports/{id}/deactivate" => vec![("reason", v("Đã đủ số liệu"))],
+        "/periodic-reports/{id}/edit" => vec![
+            ("edit_title", "Báo cáo tháng (sửa)".into()),
+            ("edit_fields", "so_vu | Số vụ | number".into()),
+            ("edit_reason", v("Đổi tên")),
+        ],
         "/periodic-reports/submissions/{id}" => {
             vec![("op", "return".into()), ("note", v("Thiếu số liệu"))]
         }

@@ -729,3 +729,177 @@ on_both!(
     another_province_sees_and_sends_nothing,
     other_scopes_see_nothing
 );
+
+async fn definition_changed(t: TestApp) {
+    let head = t.login("qn.chicuctruong").await;
+    let ksv = t.login("qn.ksv1").await;
+    let (s, r) = t
+        .post(
+            &head,
+            "/api/v1/periodic-reports",
+            json!({"title": "Báo cáo tháng về hàng giả", "recurrence": "monthly",
+                   "deadline_days": 5, "recipients": [t.unit_id("QN-D1").await],
+                   "starts_on": "2026-01-01",
+                   "fields": [{"key": "so_vu", "label": "Số vụ", "kind": "number"},
+                              {"key": "ghi_chu", "label": "Ghi chú", "kind": "text"}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/periodic-reports/{id}");
+    let only_cases = json!([{"key": "so_vu", "label": "Số vụ", "kind": "number"}]);
+    // Before anyone sent it, the form may change freely.
+    let (s, b) = t
+        .patch(
+            &head,
+            &path,
+            json!({"fields": only_cases, "reason": "Bỏ ô ghi chú"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["fields"].as_array().unwrap().len(), 1);
+    let two = json!([{"key": "so_vu", "label": "Số vụ", "kind": "number"},
+                     {"key": "ghi_chu", "label": "Ghi chú", "kind": "text"}]);
+    let (s, b) = t
+        .patch(
+            &head,
+            &path,
+            json!({"fields": two, "reason": "Cần ghi chú"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, sub) = submit(
+        &t,
+        &ksv,
+        &id,
+        json!({"period": "2026-02", "figures": {"so_vu": 3, "ghi_chu": "Thị trường ổn định"}}),
+    )
+    .await;
+    assert_eq!(s, 201, "{sub}");
+    let read_at = b["updated_at"].as_str().unwrap().to_string();
+    // Now what was sent must stay readable: no field dropped, none retyped.
+    let (s, e) = t
+        .patch(
+            &head,
+            &path,
+            json!({"fields": only_cases, "reason": "Bỏ ô ghi chú"}),
+        )
+        .await;
+    assert_eq!((s, code(&e)), (422, "periodic_report.field_in_use"), "{e}");
+    let retyped = json!([{"key": "so_vu", "label": "Số vụ", "kind": "text"},
+                         {"key": "ghi_chu", "label": "Ghi chú", "kind": "text"}]);
+    let (s, e) = t
+        .patch(
+            &head,
+            &path,
+            json!({"fields": retyped, "reason": "Đổi kiểu"}),
+        )
+        .await;
+    assert_eq!((s, code(&e)), (422, "periodic_report.field_in_use"), "{e}");
+    // Who may: not the inspector, not the team's leader below the defining unit, not another
+    // province; a reason is required; no change is said so.
+    let rename = json!({"title": "Báo cáo tháng về hàng giả, hàng nhái", "reason": "Mở rộng"});
+    let (s, _) = t.patch(&ksv, &path, rename.clone()).await;
+    assert_eq!(s, 403);
+    let (s, _) = t
+        .patch(&t.login("qn.doitruong1").await, &path, rename.clone())
+        .await;
+    assert_eq!(s, 403);
+    let (s, e) = t
+        .patch(&t.login("bn.chicuctruong").await, &path, rename.clone())
+        .await;
+    assert_eq!((s, code(&e)), (404, "periodic_report.not_found"), "{e}");
+    let (s, e) = t
+        .patch(&head, &path, json!({"title": "x", "reason": ""}))
+        .await;
+    assert_eq!((s, code(&e)), (400, "validation.required"), "{e}");
+    let (s, e) = t
+        .patch(
+            &head,
+            &path,
+            json!({"title": r["title"], "reason": "Không đổi"}),
+        )
+        .await;
+    assert_eq!(
+        (s, code(&e)),
+        (400, "periodic_report.nothing_changed"),
+        "{e}"
+    );
+    // Reworded and grown: fine, with the version read.
+    let grown = json!({"title": "Báo cáo tháng về hàng giả, hàng nhái", "reason": "Thêm số tiền phạt",
+        "base_updated_at": read_at,
+        "fields": [{"key": "so_vu", "label": "Số vụ kiểm tra", "kind": "number"},
+                   {"key": "ghi_chu", "label": "Kiến nghị, đề xuất", "kind": "text"},
+                   {"key": "so_tien", "label": "Số tiền phạt", "kind": "number"}]});
+    t.clock.advance(chrono::Duration::minutes(10));
+    let (s, b) = t.patch(&head, &path, grown.clone()).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["fields"][1]["label"], "Kiến nghị, đề xuất");
+    // The same edit on the version read before it: refused, nothing written.
+    let (s, e) = t.patch(&head, &path, grown).await;
+    assert_eq!((s, code(&e)), (409, "periodic_report.changed"), "{e}");
+    let audit: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT details FROM audit_events WHERE entity_id = '{id}' AND action = 'periodic_report.edit' ORDER BY seq"
+    ))
+    .fetch_all(t.app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 3);
+    let last: Value = serde_json::from_str(&audit[2].0).unwrap();
+    assert_eq!(last["before"]["title"], "Báo cáo tháng về hàng giả");
+    assert_eq!(last["after"]["fields"].as_array().unwrap().len(), 3);
+    // What was sent reads under the new labels.
+    let page = page_client();
+    t.page_login(&page, "qn.chicuctruong").await;
+    let html = page
+        .get(t.url(&format!(
+            "/periodic-reports/submissions/{}",
+            sub["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Kiến nghị, đề xuất") && html.contains("Thị trường ổn định"),
+        "{html}"
+    );
+    // From the report's page: a refused change comes back with what was typed.
+    let csrf = {
+        let html = page
+            .get(t.url(&format!("/periodic-reports/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Sửa báo cáo"), "{html}");
+        let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+        html[at..at + html[at..].find('"').unwrap()].to_string()
+    };
+    let r = page
+        .post(t.url(&format!("/periodic-reports/{id}/edit")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("edit_title", "Báo cáo tháng (bản sửa trên trang)"),
+            ("edit_description", ""),
+            ("edit_fields", "so_vu | Số vụ | number"),
+            ("edit_reason", "Gọn lại biểu mẫu"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("không bỏ được") && html.contains("Báo cáo tháng (bản sửa trên trang)"),
+        "{html}"
+    );
+}
+on_both!(
+    a_report_definition_is_changed_without_losing_what_was_sent,
+    definition_changed
+);

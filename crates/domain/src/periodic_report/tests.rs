@@ -13,6 +13,56 @@ fn period(r: Recurrence, day: &str) -> ReportPeriod {
     ReportPeriod::containing(r, d(day))
 }
 
+fn field(key: &str, label: &str, kind: FieldKind) -> FormField {
+    FormField {
+        key: key.into(),
+        label: label.into(),
+        kind,
+    }
+}
+
+#[test]
+fn a_form_already_sent_keeps_its_fields_and_their_kinds() {
+    let old = vec![
+        field("so_vu", "Số vụ", FieldKind::Number),
+        field("ghi_chu", "Ghi chú", FieldKind::Text),
+    ];
+    // Reworded, reordered, one field added: fine even after units sent it.
+    let grown = vec![
+        field("ghi_chu", "Kiến nghị, đề xuất", FieldKind::Text),
+        field("so_vu", "Số vụ kiểm tra", FieldKind::Number),
+        field("so_tien", "Số tiền phạt", FieldKind::Number),
+    ];
+    assert!(check_field_change(ReportKind::Form, &old, &grown, true).is_ok());
+    // Dropping a field or changing its kind would hide or garble what was sent.
+    let dropped = vec![field("so_vu", "Số vụ", FieldKind::Number)];
+    let retyped = vec![
+        field("so_vu", "Số vụ", FieldKind::Text),
+        field("ghi_chu", "Ghi chú", FieldKind::Text),
+    ];
+    for new in [&dropped, &retyped] {
+        assert_eq!(
+            check_field_change(ReportKind::Form, &old, new, true)
+                .unwrap_err()
+                .code(),
+            "periodic_report.field_in_use"
+        );
+        // Before anything was sent, any valid form will do.
+        assert!(check_field_change(ReportKind::Form, &old, new, false).is_ok());
+    }
+    // The new form is still checked as a form.
+    let duplicate = vec![
+        field("so_vu", "Số vụ", FieldKind::Number),
+        field("so_vu", "Lần nữa", FieldKind::Number),
+    ];
+    assert_eq!(
+        check_field_change(ReportKind::Form, &old, &duplicate, false)
+            .unwrap_err()
+            .code(),
+        "periodic_report.invalid_fields"
+    );
+}
+
 #[test]
 fn a_week_runs_monday_to_sunday_with_its_iso_number() {
     // Thursday 19/03/2026 is in ISO week 12.

@@ -11,8 +11,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use qltt_app::periodic_reports::{
-    Board, DeactivateInput, PeriodicReport, PeriodicReportInput, Prefill, ReviewInput, Submission,
-    SubmissionInput,
+    Board, DeactivateInput, PeriodicReport, PeriodicReportEdit, PeriodicReportInput, Prefill,
+    ReviewInput, Submission, SubmissionInput,
 };
 use serde::{Deserialize, Serialize};
 
@@ -174,6 +174,24 @@ pub async fn review(
             .app
             .review_periodic_report(&actor, &id, &action, input)
             .await?,
+    ))
+}
+
+/// Changes what a report says and its form (a leader whose scope holds the defining unit), with
+/// the reason; audited before and after. Once a unit has sent it, every field stays with its kind
+/// (422 `periodic_report.field_in_use`); `base_updated_at` older than the report is 409
+/// `periodic_report.changed`; no change is 400 `periodic_report.nothing_changed`.
+#[utoipa::path(operation_id = "periodic_reports_edit", patch, path = "/api/v1/periodic-reports/{id}",
+    params(("id" = String, Path)), request_body = PeriodicReportEdit,
+    responses((status = 200, body = PeriodicReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn edit(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PeriodicReportEdit>,
+) -> ApiResult<Json<PeriodicReport>> {
+    Ok(Json(
+        state.app.edit_periodic_report(&actor, &id, input).await?,
     ))
 }
 

@@ -86,6 +86,7 @@ fn guarded_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/periodic-reports" => get(periodic_reports::list).post(periodic_reports::define),
         "/periodic-reports/submissions/{id}" => get(periodic_reports::submission).post(periodic_reports::review),
         "/periodic-reports/{id}/deactivate" => post(periodic_reports::deactivate),
+        "/periodic-reports/{id}/edit" => post(periodic_reports::edit),
         "/directives" => get(office::directives).post(office::send),
         "/directives/{id}" => get(office::directive),
         "/directives/{id}/acknowledge" => post(office::acknowledge),

@@ -19,8 +19,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use qltt_app::periodic_reports::{
-    Board, DeactivateInput, FieldInput, PeriodicReport, PeriodicReportDue, PeriodicReportInput,
-    ReviewInput, Submission, SubmissionInput, UnitRef,
+    Board, DeactivateInput, FieldInput, PeriodicReport, PeriodicReportDue, PeriodicReportEdit,
+    PeriodicReportInput, ReviewInput, Submission, SubmissionInput, UnitRef,
 };
 use qltt_app::{Actor, AppError, ErrorKind};
 use qltt_domain::format::{format_date, legal_day, parse_date};
@@ -221,9 +221,40 @@ struct DetailPage {
     board: Board,
     /// The sending form, when the officer may send for a unit of their scope.
     form: Option<SendForm>,
-    /// A leader of the defining unit's scope may stop collecting it.
+    /// A leader of the defining unit's scope may change it or stop collecting it.
     can_deactivate: bool,
+    /// The change form's values: the report's own, or what was typed when a change was refused.
+    edit: EditValues,
     error: Option<String>,
+}
+
+/// The change form (inputs `edit_*`, so a refused change comes back in `typed`).
+struct EditValues {
+    title: String,
+    description: String,
+    /// One line per field: "mã | tên ô | number|text".
+    fields: String,
+    reason: String,
+    base_updated_at: String,
+}
+
+impl EditValues {
+    fn of(r: &PeriodicReport, typed: &HashMap<String, String>) -> EditValues {
+        let get = |k: &str, default: String| typed.get(k).cloned().unwrap_or(default);
+        let lines = r
+            .fields
+            .iter()
+            .map(|f| format!("{} | {} | {}", f.key, f.label, f.kind))
+            .collect::<Vec<_>>()
+            .join("\n");
+        EditValues {
+            title: get("edit_title", r.row.title.clone()),
+            description: get("edit_description", r.row.description.clone()),
+            fields: get("edit_fields", lines),
+            reason: get("edit_reason", String::new()),
+            base_updated_at: get("base_updated_at", r.row.updated_at.clone()),
+        }
+    }
 }
 
 struct SendForm {
@@ -303,8 +334,10 @@ async fn detail_page(
         && r.row.active == 1
         && app.in_scope(actor, &r.row.unit_id).await.unwrap_or(false);
     let status = status_of(&error);
+    let edit = EditValues::of(&r, &typed);
     let p = DetailPage {
         layout,
+        edit,
         r,
         board,
         form,
@@ -611,6 +644,45 @@ pub async fn review(
 }
 
 /// `POST /periodic-reports/{id}/deactivate`: stop collecting a report, with the reason.
+/// `POST /periodic-reports/{id}/edit`: the change form (title, description, the form's lines,
+/// the reason). A refusal gives the page back with what was typed.
+pub async fn edit(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(typed): Form<HashMap<String, String>>,
+) -> Response {
+    let get = |k: &str| typed.get(k).cloned().unwrap_or_default();
+    let back = |typed: HashMap<String, String>, e: AppError| {
+        let state = state.clone();
+        let actor = actor.clone();
+        let id = id.clone();
+        async move {
+            if matches!(e.kind, ErrorKind::NotFound) {
+                let layout = Layout::for_actor(&state.app, &actor, TITLE, HREF).await;
+                return error_page(layout, &e);
+            }
+            detail_page(&state, &actor, &id, DetailQuery::default(), typed, Some(e)).await
+        }
+    };
+    let fields = match parse_field_lines(&get("edit_fields")) {
+        Ok(f) => f,
+        Err(e) => return back(typed, e).await,
+    };
+    let base = get("base_updated_at");
+    let input = PeriodicReportEdit {
+        title: Some(get("edit_title")),
+        description: Some(get("edit_description")),
+        fields: Some(fields),
+        reason: get("edit_reason"),
+        base_updated_at: (!base.is_empty()).then_some(base),
+    };
+    match state.app.edit_periodic_report(&actor, &id, input).await {
+        Ok(_) => Redirect::to(&format!("/periodic-reports/{id}?done=1")).into_response(),
+        Err(e) => back(typed, e).await,
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct DeactivateForm {
     #[serde(default)]
