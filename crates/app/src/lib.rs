@@ -91,6 +91,8 @@ pub struct App {
     pub events: tokio::sync::broadcast::Sender<CaseEvent>,
     /// Read receipts and acknowledgements of directives, for the pages that watch them (SSE).
     pub directive_events: tokio::sync::broadcast::Sender<office::directives::DirectiveEvent>,
+    /// Submissions and reviews of periodic reports, for the boards that watch them (SSE).
+    pub report_events: tokio::sync::broadcast::Sender<periodic_reports::ReportEvent>,
     /// Files by SHA-256 (in memory unless [`App::with_blobs`] gives a folder or a bucket).
     pub blobs: qltt_blobs::BlobStore,
     /// The search index (in memory unless [`App::with_search`] gives another).
@@ -111,6 +113,7 @@ impl App {
             settings: Settings::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             directive_events: tokio::sync::broadcast::channel(1024).0,
+            report_events: tokio::sync::broadcast::channel(1024).0,
             blobs: qltt_blobs::BlobStore::memory(),
             search: search::SearchHandle::in_ram(),
             report_gate: Arc::default(),

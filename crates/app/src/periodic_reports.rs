@@ -107,6 +107,18 @@ pub struct PeriodicReportEdit {
     pub base_updated_at: Option<String>,
 }
 
+/// A committed change of a unit's submission (sent, resent, accepted, returned), for the boards
+/// that watch the report live (SSE). Sent after the commit, in this process; a board that misses
+/// one (a restart, a lagging reader) reloads on the next.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReportEvent {
+    pub report_id: String,
+    pub unit_id: String,
+    pub period_key: String,
+    /// submit | resubmit | accept | return
+    pub kind: String,
+}
+
 /// A period of a report with its deadline.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PeriodView {
@@ -1054,7 +1066,33 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        let kind = if sub.version == 1 {
+            "submit"
+        } else {
+            "resubmit"
+        };
+        self.report_changed(&row.id, &sub.unit_id, &key, kind);
         self.submission_view(sub, &row).await
+    }
+
+    fn report_changed(&self, report_id: &str, unit_id: &str, period_key: &str, kind: &str) {
+        // No board listening is not an error.
+        let _ = self.report_events.send(ReportEvent {
+            report_id: report_id.to_string(),
+            unit_id: unit_id.to_string(),
+            period_key: period_key.to_string(),
+            kind: kind.to_string(),
+        });
+    }
+
+    /// Subscribes to the submissions of a report after checking the actor sees it (else 404).
+    pub async fn watch_periodic_report(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<tokio::sync::broadcast::Receiver<ReportEvent>> {
+        self.visible_report(actor, id).await?;
+        Ok(self.report_events.subscribe())
     }
 
     async fn submission_view(
@@ -1245,6 +1283,12 @@ impl App {
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
+        self.report_changed(
+            &report.id,
+            &after.unit_id,
+            &after.period_key,
+            action.as_str(),
+        );
         self.submission_view(after, &report).await
     }
 

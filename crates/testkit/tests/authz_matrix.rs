@@ -332,6 +332,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         Scoped(DefinePeriodicReports),
     ),
     (
+        "GET",
+        "/api/v1/periodic-reports/{id}/events",
+        Scoped(ViewPeriodicReports),
+    ),
+    (
         "POST",
         "/api/v1/periodic-reports/{id}/deactivate",
         Scoped(DefinePeriodicReports),
@@ -418,6 +423,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "POST",
         "/periodic-reports/{id}/edit",
         Scoped(DefinePeriodicReports),
+    ),
+    (
+        "GET",
+        "/periodic-reports/{id}/events",
+        Scoped(ViewPeriodicReports),
     ),
     (
         "POST",

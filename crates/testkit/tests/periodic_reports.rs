@@ -903,3 +903,65 @@ on_both!(
     a_report_definition_is_changed_without_losing_what_was_sent,
     definition_changed
 );
+
+async fn board_watched_live(t: TestApp) {
+    use futures_util::StreamExt;
+    let head = t.login("qn.chicuctruong").await;
+    let ksv = t.login("qn.ksv1").await;
+    let r = define_weekly(&t, &head).await;
+    let id = r["id"].as_str().unwrap().to_string();
+    let events = format!("/api/v1/periodic-reports/{id}/events");
+    let (s, _) = t.get(&t.login("bn.chicuctruong").await, &events).await;
+    assert_eq!(s, 404, "another province watches nothing");
+    let resp = t
+        .http
+        .get(t.url(&events))
+        .bearer_auth(&head)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let mut stream = resp.bytes_stream();
+    let (s, b) = submit(
+        &t,
+        &ksv,
+        &id,
+        json!({"period": "2026-W10", "figures": r["fields"].as_array().unwrap().iter()
+            .map(|f| (f["key"].as_str().unwrap().to_string(), json!(0)))
+            .collect::<serde_json::Map<String, Value>>()}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let mut seen = String::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !seen.contains("event: report") && std::time::Instant::now() < deadline {
+        if let Ok(Some(Ok(chunk))) =
+            tokio::time::timeout(std::time::Duration::from_secs(10), stream.next()).await
+        {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+    assert!(
+        seen.contains("event: report")
+            && seen.contains("\"kind\":\"submit\"")
+            && seen.contains(&t.unit_id("QN-D1").await),
+        "{seen}"
+    );
+    // The page's board reloads itself on those events.
+    let page = page_client();
+    t.page_login(&page, "qn.chicuctruong").await;
+    let html = page
+        .get(t.url(&format!("/periodic-reports/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("hx-trigger=\"report-changed from:body\"")
+            && html.contains("/assets/periodic_report.js"),
+        "{html}"
+    );
+}
+on_both!(the_board_is_watched_live, board_watched_live);

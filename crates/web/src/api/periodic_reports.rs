@@ -4,15 +4,20 @@
 //! `GET /api/v1/periodic-reports/{id}/prefill`, sending a unit's report
 //! `POST /api/v1/periodic-reports/{id}/submissions`, and a submission with its history and review
 //! `GET /api/v1/periodic-reports/submissions/{id}`,
-//! `POST /api/v1/periodic-reports/submissions/{id}/actions/{action}` (accept, return), and
-//! `POST /api/v1/periodic-reports/{id}/deactivate`.
+//! `POST /api/v1/periodic-reports/submissions/{id}/actions/{action}` (accept, return),
+//! `PATCH /api/v1/periodic-reports/{id}` (change), `GET /api/v1/periodic-reports/{id}/events`
+//! (the board, live) and `POST /api/v1/periodic-reports/{id}/deactivate`.
+
+use std::convert::Infallible;
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
 use qltt_app::periodic_reports::{
     Board, DeactivateInput, PeriodicReport, PeriodicReportEdit, PeriodicReportInput, Prefill,
-    ReviewInput, Submission, SubmissionInput,
+    ReportEvent, ReviewInput, Submission, SubmissionInput,
 };
 use serde::{Deserialize, Serialize};
 
@@ -193,6 +198,44 @@ pub async fn edit(
     Ok(Json(
         state.app.edit_periodic_report(&actor, &id, input).await?,
     ))
+}
+
+/// Server-sent events: a `report` event each time a unit of the report sends it (again) or a
+/// leader accepts or returns it, for the board; `reload` when the stream fell behind. 404 for a
+/// report the caller does not see.
+#[utoipa::path(operation_id = "periodic_reports_events", get, path = "/api/v1/periodic-reports/{id}/events",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "text/event-stream"), (status = 404, body = ErrorBody)))]
+pub async fn events(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let rx = state.app.watch_periodic_report(&actor, &id).await?;
+    Ok(Sse::new(report_stream(rx, id)).keep_alive(KeepAlive::default()))
+}
+
+pub(crate) fn report_stream(
+    rx: tokio::sync::broadcast::Receiver<ReportEvent>,
+    id: String,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    futures_util::stream::unfold((rx, id), |(mut rx, id)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(ev) if ev.report_id == id => {
+                    let data = serde_json::to_string(&ev).unwrap_or_default();
+                    let event = Event::default().event("report").data(data);
+                    return Some((Ok(event), (rx, id)));
+                }
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let event = Event::default().event("reload").data("{}");
+                    return Some((Ok(event), (rx, id)));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
 }
 
 /// Stops collecting a report (a leader whose scope holds the defining unit), with the reason:

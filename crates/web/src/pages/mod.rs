@@ -87,6 +87,7 @@ fn guarded_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/periodic-reports/submissions/{id}" => get(periodic_reports::submission).post(periodic_reports::review),
         "/periodic-reports/{id}/deactivate" => post(periodic_reports::deactivate),
         "/periodic-reports/{id}/edit" => post(periodic_reports::edit),
+        "/periodic-reports/{id}/events" => get(periodic_reports::events),
         "/directives" => get(office::directives).post(office::send),
         "/directives/{id}" => get(office::directive),
         "/directives/{id}/acknowledge" => post(office::acknowledge),

@@ -644,6 +644,22 @@ pub async fn review(
 }
 
 /// `POST /periodic-reports/{id}/deactivate`: stop collecting a report, with the reason.
+/// `GET /periodic-reports/{id}/events`: the page session's stream of the board's changes.
+pub async fn events(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    match state.app.watch_periodic_report(&actor, &id).await {
+        Ok(rx) => {
+            axum::response::sse::Sse::new(crate::api::periodic_reports::report_stream(rx, id))
+                .keep_alive(axum::response::sse::KeepAlive::default())
+                .into_response()
+        }
+        Err(e) => (crate::error::status_of(e.kind), e.message).into_response(),
+    }
+}
+
 /// `POST /periodic-reports/{id}/edit`: the change form (title, description, the form's lines,
 /// the reason). A refusal gives the page back with what was typed.
 pub async fn edit(
