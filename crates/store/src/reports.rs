@@ -334,7 +334,7 @@ pub async fn facts_of_unit(
     from: &str,
     to: &str,
 ) -> Result<Vec<(String, FactRow)>, StoreError> {
-    let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<KeyedFactRow> = sqlx::query_as(
         "SELECT case_id, day, measure, vgroup, channel, agency, value FROM report_facts \
          WHERE unit_id = $1 AND day >= $2 AND day <= $3",
     )
@@ -343,22 +343,7 @@ pub async fn facts_of_unit(
     .bind(to)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(c, day, measure, vgroup, channel, agency, value)| {
-            (
-                c,
-                FactRow {
-                    day,
-                    measure,
-                    vgroup,
-                    channel,
-                    agency,
-                    value,
-                },
-            )
-        })
-        .collect())
+    Ok(keyed_facts(rows))
 }
 
 /// The stored facts of one case, with the unit each was counted under.
@@ -366,18 +351,24 @@ pub async fn facts_of_case(
     conn: &mut AnyConnection,
     case_id: &str,
 ) -> Result<Vec<(String, FactRow)>, StoreError> {
-    let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<KeyedFactRow> = sqlx::query_as(
         "SELECT unit_id, day, measure, vgroup, channel, agency, value FROM report_facts \
          WHERE case_id = $1",
     )
     .bind(case_id)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(u, day, measure, vgroup, channel, agency, value)| {
+    Ok(keyed_facts(rows))
+}
+
+/// A fact row as read with its key first (the case, or the unit it was counted under).
+type KeyedFactRow = (String, String, String, String, String, String, i64);
+
+fn keyed_facts(rows: Vec<KeyedFactRow>) -> Vec<(String, FactRow)> {
+    rows.into_iter()
+        .map(|(key, day, measure, vgroup, channel, agency, value)| {
             (
-                u,
+                key,
                 FactRow {
                     day,
                     measure,
@@ -388,7 +379,7 @@ pub async fn facts_of_case(
                 },
             )
         })
-        .collect())
+        .collect()
 }
 
 /// The cases named by outbox entries the roll-up job has not taken yet (above `horizon`, not
