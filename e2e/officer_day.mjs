@@ -12,7 +12,10 @@
 //   unit head (qn.chicuctruong): opens the warehouse (the demo data has none);
 //   warehouse keeper (qn.thukho): checks the lot into the warehouse;
 //   team leader: issues the sanction decision confiscating the lot and downloads its PDF;
-//   a citizen (signed out, phone): opens /verify/{code} and uploads the PDF to check it.
+//   a citizen (signed out, phone): opens /verify/{code} and uploads the PDF to check it;
+//   unit head: asks team 1 for a monthly report; team leader: sends it, its figures filled in
+//     from the system (the day's decision among them); the head's board, left open, shows it
+//     arrive without a reload (server-sent events).
 //
 // The order is the real one: seized goods go to the warehouse the day they are seized, and the
 // decision (which may come days later) confiscates a lot that is on the shelf. A lot already
@@ -620,6 +623,49 @@ async function main() {
     await sees(citizen, 'Tệp KHÔNG trùng khớp');
     await shot(citizen, 'verify-mismatch');
     await citizen.context().close();
+  });
+
+  // ---- Periodic reports: the unit head asks the team for a monthly report, the team leader
+  // sends it with the system's figures filled in (the day's sanction among them), and the head's
+  // board, left open, shows it arrive without a reload (server-sent events).
+  const head = watch(await (await browser.newContext(desktop)).newPage(), 'qn.chicuctruong');
+  let reportUrl;
+  await step('the unit head asks team 1 for a monthly report', async () => {
+    await signIn(head, base, 'qn.chicuctruong');
+    await head.goto(`${base}/periodic-reports`);
+    await sees(head, 'Báo cáo định kỳ', 'Yêu cầu báo cáo định kỳ mới');
+    await head.getByLabel('Tên báo cáo').fill('Báo cáo tháng về chống hàng giả, hàng nhập lậu');
+    await head.getByLabel('Nội dung, yêu cầu').fill('Các đội báo cáo số vụ kiểm tra, xử lý và tiền phạt trong tháng.');
+    await head.getByLabel('Chu kỳ').selectOption('monthly');
+    await head.locator('fieldset label.check', { hasText: /Đội Quản lý thị trường số 1$/ }).locator('input').check();
+    await submitForm(head, head.getByRole('button', { name: 'Yêu cầu báo cáo' }), /\/periodic-reports\/[^/?]+\?done=1/);
+    reportUrl = head.url().split('?')[0];
+    await sees(head, 'Báo cáo tháng về chống hàng giả, hàng nhập lậu', 'Đội Quản lý thị trường số 1', 'Chưa nộp: 1', 'Đúng hạn: 0');
+    await shot(head, 'periodic-report-asked');
+  });
+
+  await step('the team leader sends the report with the figures filled in', async () => {
+    await leader.goto(reportUrl);
+    await sees(leader, 'Nộp báo cáo');
+    // The month's figures of the team, the day's sanction decision (1.500.000 đồng) among them:
+    // the same as the team's report summary for the month so far.
+    const fines = Number((await leader.locator('#f_fines_imposed').inputValue()).replace(/\D/g, ''));
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const r = await leader.request.get(`${base}/api/v1/reports/summary?from=${today.slice(0, 8)}01&to=${today}`);
+    check(r.ok(), `GET /api/v1/reports/summary: ${r.status()}`);
+    const month = (await r.json()).totals.fines_imposed;
+    check(fines === month && fines >= 1_500_000, `the fines imposed are filled in from the month's figures (${month}), got ${fines}`);
+    await leader.getByLabel('Ghi chú').fill('Đội 1 báo cáo; số liệu lấy từ hệ thống.');
+    await shot(leader, 'periodic-report-send');
+    await submitForm(leader, leader.getByRole('button', { name: 'Nộp báo cáo' }));
+    await sees(leader, 'Đội Quản lý thị trường số 1', 'Nộp đúng hạn');
+  });
+
+  await step("the head's open board shows the report arrive, live", async () => {
+    // No navigation here: the board reloads itself on the report event.
+    await sees(head, 'Đúng hạn: 1', 'Chưa nộp: 0', 'Nộp đúng hạn');
+    await shot(head, 'periodic-report-board');
+    await head.context().close();
   });
 
   currentStep = '(end)';

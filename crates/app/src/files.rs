@@ -85,6 +85,43 @@ fn blob_error(e: qltt_blobs::BlobError) -> AppError {
     }
 }
 
+/// What is read and dropped of a refused upload's rest before answering.
+const DRAIN_MAX: usize = 16 * 1024 * 1024;
+
+/// Reads and drops what is left of a refused upload, up to [`DRAIN_MAX`] bytes, so that a client
+/// still sending its body reads the 400 instead of a closed connection (the server closes a
+/// connection whose request body was not read to its end, and a client busy writing may see that
+/// first). Nothing is kept. A longer rest is not waited for: that client sees the connection
+/// close, and the server is not made to swallow gigabytes it has already refused.
+async fn drain_refused<S>(stream: &mut std::pin::Pin<Box<S>>)
+where
+    S: futures_util::Stream + ?Sized,
+    S::Item: DrainChunk,
+{
+    use futures_util::StreamExt;
+    let mut drained = 0usize;
+    while drained < DRAIN_MAX {
+        match stream.next().await {
+            Some(item) => match item.chunk_len() {
+                Some(n) => drained += n,
+                None => break,
+            },
+            None => break,
+        }
+    }
+}
+
+/// A stream item of an upload: its length, or `None` for an error.
+trait DrainChunk {
+    fn chunk_len(&self) -> Option<usize>;
+}
+
+impl<E> DrainChunk for Result<bytes::Bytes, E> {
+    fn chunk_len(&self) -> Option<usize> {
+        self.as_ref().ok().map(bytes::Bytes::len)
+    }
+}
+
 impl App {
     /// Stores an uploaded file and records who brought it. Uploading the same bytes again returns
     /// the first record (deduplicated), with no second write. (Small files already in memory:
@@ -146,18 +183,20 @@ impl App {
             .flat_map(|c| c.iter().copied())
             .take(SNIFF_BYTES)
             .collect();
-        let content_type = infer::get(&prefix)
+        let Some(content_type) = infer::get(&prefix)
             .map(|t| t.mime_type())
             .filter(|m| ACCEPTED.contains(m))
-            .ok_or_else(|| {
-                AppError::bad_input(
-                    "file.unsupported_type",
-                    "Chỉ nhận ảnh (JPEG, PNG, WebP, HEIF), PDF hoặc video (MP4, WebM, MOV).",
-                )
-            })?;
+        else {
+            drain_refused(&mut stream).await;
+            return Err(AppError::bad_input(
+                "file.unsupported_type",
+                "Chỉ nhận ảnh (JPEG, PNG, WebP, HEIF), PDF hoặc video (MP4, WebM, MOV).",
+            ));
+        };
         if let Some(declared) = declared_type.and_then(normalise_declared)
             && declared != content_type
         {
+            drain_refused(&mut stream).await;
             return Err(AppError::bad_input(
                 "file.type_mismatch",
                 format!(

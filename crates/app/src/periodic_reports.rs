@@ -208,8 +208,13 @@ pub struct Board {
     pub title: String,
     pub period: PeriodView,
     pub previous_key: String,
+    /// Whether the previous period is one the report applies to (it starts on `starts_on`).
+    pub has_previous: bool,
     /// None when the next period has not started.
     pub next_key: Option<String>,
+    /// False for a period before the one holding the report's first day: nobody owes it, and
+    /// `lines` is empty.
+    pub owed: bool,
     pub lines: Vec<BoardLine>,
     pub on_time: usize,
     pub late: usize,
@@ -622,7 +627,18 @@ impl App {
         let recurrence = recurrence_of(row)?;
         Ok(match key.map(str::trim).filter(|k| !k.is_empty()) {
             Some(k) => ReportPeriod::parse_key(recurrence, k)?,
-            None => ReportPeriod::containing(recurrence, today).prev(),
+            // The period whose deadline runs now (the last one ended), unless the report
+            // started after it: then the current one. A report asked for from today is not owed
+            // for last month.
+            None => {
+                let current = ReportPeriod::containing(recurrence, today);
+                let first = ReportPeriod::containing(recurrence, starts_on(row)?);
+                if current.prev().start >= first.start {
+                    current.prev()
+                } else {
+                    current
+                }
+            }
         })
     }
 
@@ -788,12 +804,19 @@ impl App {
         let row = self.visible_report(actor, id).await?;
         let today = legal_day(self.now());
         let p = Self::parse_period(&row, period, today)?;
+        let first = ReportPeriod::containing(recurrence_of(&row)?, starts_on(&row)?);
+        let owed = p.start >= first.start;
         let view = self.period_view(&p, row.deadline_days).await?;
         let deadline = parse_date(&view.deadline).unwrap_or(p.end);
         let mut conn = self.db.pool().acquire().await.map_err(AppError::internal)?;
         let all = units::in_subtree(&mut conn, &actor.unit_id, &row.unit_id).await?;
         let mut targets = Vec::new();
-        for u in store::recipients(&mut conn, &row.id).await? {
+        let recipients = if owed {
+            store::recipients(&mut conn, &row.id).await?
+        } else {
+            Vec::new()
+        };
+        for u in recipients {
             if all || units::in_subtree(&mut conn, &actor.unit_id, &u).await? {
                 targets.push(u);
             }
@@ -833,7 +856,9 @@ impl App {
             title: row.title.clone(),
             period: view,
             previous_key: p.prev().key(),
+            has_previous: p.prev().start >= first.start,
             next_key: (next.start <= today).then(|| next.key()),
+            owed,
             on_time: count(BoardStatus::OnTime),
             late: count(BoardStatus::Late),
             overdue: count(BoardStatus::Overdue),

@@ -48,6 +48,10 @@ pub enum BenchCommand {
     /// Load on the real server over loopback (issue 10): C clients with a mix of reads and case
     /// actions on a generated set, beside an axum hello-world in the same run (the ceiling).
     Http(crate::bench_http::HttpBenchArgs),
+    /// The leader dashboard on a generated set (issue 8): from the roll-ups and recomputed from
+    /// the source tables, beside DuckDB (Python package `duckdb`) over the same rows exported to
+    /// Parquet, with the figures checked equal.
+    Reports(crate::bench_reports::ReportsBenchArgs),
     /// The hello-world server of `bench http` (started by it).
     #[command(hide = true)]
     HelloServer(crate::bench_http::HelloArgs),
@@ -106,6 +110,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             BenchCommand::Cases(args) => cases(args).await,
             BenchCommand::Search(args) => crate::bench_search::run(args).await,
             BenchCommand::Http(args) => crate::bench_http::run(args).await,
+            BenchCommand::Reports(args) => crate::bench_reports::run(args).await,
             BenchCommand::HelloServer(args) => crate::bench_http::hello_server(args).await,
         }
     };

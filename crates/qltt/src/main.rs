@@ -3,6 +3,7 @@
 mod backup;
 mod bench;
 mod bench_http;
+mod bench_reports;
 mod bench_search;
 mod cli;
 mod demo_cmd;

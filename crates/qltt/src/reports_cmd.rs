@@ -51,23 +51,33 @@ pub async fn run(app: App, cmd: ReportsCommand) -> anyhow::Result<ExitCode> {
             if r.differences.len() > 50 {
                 println!("… và {} chỗ lệch khác.", r.differences.len() - 50);
             }
+            for id in &r.cases_with_wrong_facts {
+                println!(
+                    "Số liệu của vụ việc {id} lệch với nguồn (tổng theo ngày có thể vẫn đúng)"
+                );
+            }
+            if r.wrong_fact_count > r.cases_with_wrong_facts.len() {
+                println!(
+                    "… và {} vụ việc khác có số liệu lệch.",
+                    r.wrong_fact_count - r.cases_with_wrong_facts.len()
+                );
+            }
             println!(
-                "Đã đối chiếu {} vụ việc, {} dòng tổng hợp trong {:.1} s: {} chỗ lệch{}.",
+                "Đã đối chiếu {} vụ việc, {} dòng tổng hợp trong {:.1} s: {} chỗ lệch, {} vụ việc có số liệu lệch{}.",
                 r.cases,
                 r.keys,
                 started.elapsed().as_secs_f64(),
                 r.differences.len(),
-                if r.repaired {
-                    " (đã sửa các dòng tổng hợp lệch)"
-                } else {
-                    ""
-                }
+                r.wrong_fact_count,
+                if r.repaired { " (đã sửa)" } else { "" }
             );
-            Ok(if r.differences.is_empty() || r.repaired {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+            Ok(
+                if (r.differences.is_empty() && r.wrong_fact_count == 0) || r.repaired {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                },
+            )
         }
     }
 }

@@ -274,15 +274,15 @@ async fn an_upload_past_the_limit_is_refused_and_leaves_nothing() {
     let b: Value = r.json().await.unwrap();
     assert_eq!(b["error"]["code"], "file.too_large", "{b}");
 
-    // A declared type the content contradicts. The body is small enough to be sent whole before
-    // the answer: the server answers once it has judged the first 8 KiB, and an HTTP/1.1 client
-    // still writing a larger body may see the connection close before it reads the 400 (seen
-    // once in CI with 1 MiB).
+    // A declared type the content contradicts, in a body of 1.75 MiB (under the 2 MiB limit): the
+    // server judges the first 8 KiB, then reads the rest (up to 16 MiB) before it answers, so a
+    // client still writing reads the 400 instead of a closed connection (seen in CI with 1 MiB
+    // before the rest was read).
     let r = client
         .post(format!("{}/api/v1/files", server.base))
         .bearer_auth(&token)
         .header("content-type", "image/jpeg")
-        .body(clip(1).next().unwrap()[..32 * 1024].to_vec())
+        .body(clip(2).flatten().take(MIB * 7 / 4).collect::<Vec<u8>>())
         .send()
         .await
         .unwrap();

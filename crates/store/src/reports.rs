@@ -89,6 +89,159 @@ pub async fn source_in(
     }))
 }
 
+/// The source rows of every case a unit holds now, in id order: four queries for the whole unit
+/// (the reconciliation's first reading at national scale; reading case by case made 4 queries a
+/// case, 4 million at 1 M cases).
+pub async fn sources_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: &str,
+) -> Result<Vec<CaseSourceRows>, StoreError> {
+    sources_where(conn, "c.unit_id = $1", &[unit_id]).await
+}
+
+/// The source rows of the cases in `ids` that exist (in id order), in chunks of at most
+/// [`IDS_PER_QUERY`] ids per query.
+pub async fn sources_in_many(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<CaseSourceRows>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let list = crate::placeholders(1, chunk.len());
+        let binds: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        out.extend(sources_where(conn, &format!("c.id IN ({list})"), &binds).await?);
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// Ids bound per `IN (…)` list: under the 250 parameters that keep sqlx's SQLite driver fast
+/// (it finds each `$n` by a walk over all parameters; see docs/operations.md, demo data).
+pub const IDS_PER_QUERY: usize = 200;
+
+/// The source rows of the cases matching `cond` (over `cases c`), each child list in the order
+/// [`source_in`] gives it.
+async fn sources_where(
+    conn: &mut AnyConnection,
+    cond: &str,
+    binds: &[&str],
+) -> Result<Vec<CaseSourceRows>, StoreError> {
+    use sqlx::Row;
+    let sql =
+        format!("SELECT c.id, c.unit_id, c.origin, c.data FROM cases c WHERE {cond} ORDER BY c.id");
+    let cases = bound(&sql, binds).fetch_all(&mut *conn).await?;
+    let mut out: Vec<CaseSourceRows> = Vec::with_capacity(cases.len());
+    let mut at: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(cases.len());
+    for r in cases {
+        let id: String = r.try_get(0)?;
+        at.insert(id.clone(), out.len());
+        out.push(CaseSourceRows {
+            id,
+            unit_id: r.try_get(1)?,
+            origin: r.try_get(2)?,
+            data: r.try_get(3)?,
+            acts: Vec::new(),
+            payments: Vec::new(),
+            lots: Vec::new(),
+        });
+    }
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT v.case_id, v.violation_group, v.discovered_on, v.fine FROM case_violations v \
+         JOIN cases c ON c.id = v.case_id WHERE {cond} ORDER BY v.case_id, v.seq"
+    );
+    let acts = bound(&sql, binds).fetch_all(&mut *conn).await?;
+    for r in acts {
+        let case_id: String = r.try_get(0)?;
+        if let Some(i) = at.get(&case_id) {
+            out[*i]
+                .acts
+                .push((r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+        }
+    }
+    let sql = format!(
+        "SELECT p.case_id, p.paid_on, p.amount FROM case_payments p \
+         JOIN cases c ON c.id = p.case_id WHERE {cond} ORDER BY p.case_id, p.id"
+    );
+    let payments = bound(&sql, binds).fetch_all(&mut *conn).await?;
+    for r in payments {
+        let case_id: String = r.try_get(0)?;
+        if let Some(i) = at.get(&case_id) {
+            out[*i].payments.push((r.try_get(1)?, r.try_get(2)?));
+        }
+    }
+    let sql = format!(
+        "SELECT e.case_id, e.seized_on, e.estimated_value, e.status, \
+         COALESCE(ce.occurred_at, e.created_at) FROM exhibits e JOIN cases c ON c.id = e.case_id \
+         LEFT JOIN custody_events ce ON ce.exhibit_id = e.id AND ce.seq = e.head_seq \
+         WHERE {cond} ORDER BY e.case_id, e.id"
+    );
+    let lots = bound(&sql, binds).fetch_all(&mut *conn).await?;
+    for r in lots {
+        let case_id: String = r.try_get(0)?;
+        if let Some(i) = at.get(&case_id) {
+            out[*i]
+                .lots
+                .push((r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?));
+        }
+    }
+    Ok(out)
+}
+
+/// `sql` with each of `binds` bound in order.
+fn bound<'q>(
+    sql: &'q str,
+    binds: &[&str],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql);
+    for b in binds {
+        q = q.bind(b.to_string());
+    }
+    q
+}
+
+/// The stored facts of the cases in `ids`, each with its case and the unit it was counted under.
+pub async fn facts_of_cases(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<(String, String, FactRow)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let list = crate::placeholders(1, chunk.len());
+        let sql = format!(
+            "SELECT case_id, unit_id, day, measure, vgroup, channel, agency, value \
+             FROM report_facts WHERE case_id IN ({list})"
+        );
+        let mut q = sqlx::query_as::<
+            _,
+            (String, String, String, String, String, String, String, i64),
+        >(&sql);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        for (case_id, unit_id, day, measure, vgroup, channel, agency, value) in
+            q.fetch_all(&mut *conn).await?
+        {
+            out.push((
+                case_id,
+                unit_id,
+                FactRow {
+                    day,
+                    measure,
+                    vgroup,
+                    channel,
+                    agency,
+                    value,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// The case an exhibit lot belongs to.
 pub async fn case_of_exhibit(
     pool: &AnyPool,
@@ -293,19 +446,6 @@ pub async fn unit_ids(pool: &AnyPool) -> Result<Vec<String>, StoreError> {
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
-/// The ids of the cases a unit holds now.
-pub async fn case_ids_of_unit(
-    conn: &mut AnyConnection,
-    unit_id: &str,
-) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM cases WHERE unit_id = $1 ORDER BY id")
-            .bind(unit_id)
-            .fetch_all(&mut *conn)
-            .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 

@@ -965,3 +965,70 @@ async fn board_watched_live(t: TestApp) {
     );
 }
 on_both!(the_board_is_watched_live, board_watched_live);
+
+/// A report asked for from today is not owed for the period that ended before it: its board
+/// opens on the current period, and the earlier period's board lists nobody (no "overdue" for a
+/// report that did not exist yet) and offers no way further back.
+async fn not_owed_before_it_starts(t: TestApp) {
+    let head = t.login("qn.chicuctruong").await;
+    let d1 = t.unit_id("QN-D1").await;
+    // Thursday 05/03/2026 (week 10); week 9 ended on Sunday 01/03 and its deadline is past.
+    let (s, r) = t
+        .post(
+            &head,
+            "/api/v1/periodic-reports",
+            json!({"title": "Báo cáo tuần từ hôm nay", "unit_id": t.unit_id("QN").await,
+                   "recurrence": "weekly", "deadline_days": 1, "kind": "form",
+                   "prefill": true, "recipients": [d1], "starts_on": "2026-03-05"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_str().unwrap();
+    let (s, b) = t
+        .get(&head, &format!("/api/v1/periodic-reports/{id}/board"))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["period"]["key"], "2026-W10", "{b}");
+    assert_eq!(b["owed"], true);
+    assert_eq!(b["has_previous"], false);
+    assert_eq!(b["pending"], 1);
+    assert_eq!(b["overdue"], 0);
+    let (s, b) = t
+        .get(
+            &head,
+            &format!("/api/v1/periodic-reports/{id}/board?period=2026-W09"),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["owed"], false);
+    assert_eq!(b["lines"].as_array().unwrap().len(), 0, "{b}");
+    assert_eq!(b["overdue"], 0);
+    // The page says so instead of a red line.
+    let client = page_client();
+    t.page_login(&client, "qn.chicuctruong").await;
+    let html = client
+        .get(t.url(&format!("/periodic-reports/{id}?period=2026-W09")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("kỳ này không đơn vị nào phải nộp"), "{html}");
+    assert!(!html.contains("Quá hạn, chưa nộp"));
+    // A week later the week just ended is the default again (its deadline runs now), and the
+    // week before the report began is still not offered.
+    t.clock.advance(chrono::Duration::days(7));
+    let head = t.login("qn.chicuctruong").await;
+    let (_, b) = t
+        .get(&head, &format!("/api/v1/periodic-reports/{id}/board"))
+        .await;
+    assert_eq!(b["period"]["key"], "2026-W10", "{b}");
+    assert_eq!(b["owed"], true);
+    assert_eq!(b["has_previous"], false, "{b}");
+    assert_eq!(b["overdue"], 1, "{b}");
+}
+on_both!(
+    a_report_is_not_owed_for_periods_before_it_starts,
+    not_owed_before_it_starts
+);

@@ -462,3 +462,93 @@ on_both!(
     batched_reconciliation_repairs_only_drift_not_concurrent_changes,
     batched_reconciliation_repairs_only_drift
 );
+
+/// Wrong facts of single cases while the daily sums are right (a lot's value booked on another
+/// case of the same unit: the totals agree, the drill-down lists the wrong case) are found case by
+/// case, repaired with their own audit event, and then agree.
+async fn wrong_case_facts_behind_right_totals(t: TestApp) {
+    let tokens: HashMap<&str, String> = [
+        ("qn.doitruong1", t.login("qn.doitruong1").await),
+        ("admin", t.login("admin").await),
+    ]
+    .into_iter()
+    .collect();
+    let plan = |lot: Option<i64>| Plan {
+        unit: 0,
+        origin: 0,
+        violation: true,
+        joint_police: false,
+        acts: vec![0],
+        back: 8,
+        lot,
+        outcome: 1,
+        confiscate: false,
+        correct: false,
+    };
+    drive(&t, &tokens, &plan(Some(2_000_000))).await;
+    drive(&t, &tokens, &plan(None)).await;
+    t.app.reports_catch_up().await.unwrap();
+    let r = t.app.reports_reconcile(false).await.unwrap();
+    assert!(r.differences.is_empty() && r.wrong_fact_count == 0, "{r:?}");
+    let pool = t.app.db.pool();
+    let d1 = t.unit_id("QN-D1").await;
+    let (seized,): (String,) =
+        sqlx::query_as("SELECT case_id FROM report_facts WHERE measure = 'value_seized'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let (other,): (String,) =
+        sqlx::query_as("SELECT id FROM cases WHERE unit_id = $1 AND id <> $2")
+            .bind(&d1)
+            .bind(&seized)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    // What the drill-down lists (`store::reports::cases_behind` reads these rows).
+    let behind = || async {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT case_id FROM report_facts WHERE measure = 'value_seized'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        rows.into_iter().map(|r| r.0).collect::<Vec<_>>()
+    };
+    t.sql(&format!(
+        "UPDATE report_facts SET case_id = '{other}' WHERE case_id = '{seized}' \
+         AND measure = 'value_seized'"
+    ))
+    .await;
+    assert_eq!(behind().await, vec![other.clone()]);
+    // The daily sums still agree: only the case-by-case comparison sees it.
+    let r = t.app.reports_reconcile(false).await.unwrap();
+    assert!(r.differences.is_empty(), "{:?}", r.differences);
+    assert_eq!(r.wrong_fact_count, 2);
+    let mut wrong = r.cases_with_wrong_facts.clone();
+    wrong.sort();
+    let mut want = vec![seized.clone(), other.clone()];
+    want.sort();
+    assert_eq!(wrong, want);
+    assert!(!r.repaired);
+    let r = t.app.reports_reconcile(true).await.unwrap();
+    assert!(r.repaired && r.wrong_fact_count == 2, "{r:?}");
+    assert_eq!(behind().await, vec![seized.clone()]);
+    let (events,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'reports.facts_repaired' AND unit_id = $1",
+    )
+    .bind(&d1)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(events, 1);
+    let r = t.app.reports_reconcile(false).await.unwrap();
+    assert!(r.differences.is_empty() && r.wrong_fact_count == 0, "{r:?}");
+    assert!(matches!(
+        qltt_store::audit::verify(pool).await.unwrap(),
+        qltt_store::audit::Verification::Intact { .. }
+    ));
+}
+on_both!(
+    reconciliation_finds_wrong_case_facts_behind_right_totals,
+    wrong_case_facts_behind_right_totals
+);

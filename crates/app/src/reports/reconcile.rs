@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-use qltt_store::reports::{self, DailyRow, FactRow};
+use qltt_store::reports::{self, CaseSourceRows, DailyRow, FactRow};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -54,9 +54,16 @@ pub struct ReconcileReport {
     /// Roll-up rows compared (non-zero on either side).
     pub keys: usize,
     pub differences: Vec<Difference>,
+    /// Cases whose own facts (what the drill-down lists) differ from their recomputation, even
+    /// where the daily sums agree; at most [`LISTED_CASES`] ids, the count in `wrong_fact_count`.
+    pub cases_with_wrong_facts: Vec<String>,
+    pub wrong_fact_count: usize,
     /// Whether the differing roll-up rows were repaired (asked for, and there was a difference).
     pub repaired: bool,
 }
+
+/// Case ids listed in a report (the count says how many there were).
+const LISTED_CASES: usize = 100;
 
 /// Where a run stands, given to the caller's progress function before each unit and at the end.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +74,8 @@ pub struct ReconcileProgress {
     pub unit_id: String,
     pub cases: u64,
     pub differences: usize,
+    /// Cases whose facts differ from their recomputation.
+    pub wrong_facts: usize,
     /// Write transactions committed for repairs, and the longest one.
     pub repair_transactions: usize,
     pub longest_write: Duration,
@@ -115,32 +124,39 @@ struct UnitReading {
     differences: Vec<Difference>,
     /// The cases each differing key was recomputed from.
     contributors: BTreeMap<Key, BTreeSet<String>>,
+    /// Cases whose stored facts in the unit differ from their recomputation.
+    wrong_facts: Vec<String>,
 }
 
-/// What the cases in `cases` contribute to `unit`, from their rows, except those named by a pending
-/// outbox entry (read after the rows), which count with their stored facts.
+/// What the cases of one reading contribute to a unit.
+struct Expected {
+    /// Cases read from the source tables.
+    read: u64,
+    /// Each case's recomputed facts in the unit (empty: the case is no longer the unit's), except
+    /// pending ones.
+    fresh: BTreeMap<String, Vec<FactRow>>,
+    /// The sums per key, pending cases counted with their stored facts.
+    sums: BTreeMap<Key, i64>,
+    /// Cases named by an outbox entry the job has not taken yet.
+    pending: BTreeSet<String>,
+}
+
+/// What the cases in `cases` contribute to `unit`, from their source `rows` (read by the caller,
+/// in one go), except those named by a pending outbox entry (read after the rows), which count
+/// with their stored facts.
 async fn expected(
     conn: &mut AnyConnection,
     unit_id: &str,
     cases: &BTreeSet<String>,
+    rows: &[CaseSourceRows],
     horizon: &str,
-) -> AppResult<(u64, BTreeMap<String, Vec<FactRow>>, BTreeMap<Key, i64>)> {
-    let mut read = 0u64;
+) -> AppResult<Expected> {
     let mut fresh: BTreeMap<String, Vec<FactRow>> = BTreeMap::new();
-    let mut moved: BTreeSet<String> = BTreeSet::new();
-    for id in cases {
-        match reports::source_in(conn, id).await? {
-            Some(rows) => {
-                read += 1;
-                if rows.unit_id == unit_id {
-                    fresh.insert(id.clone(), fact_rows(&rows));
-                } else {
-                    moved.insert(id.clone());
-                }
-            }
-            None => {
-                moved.insert(id.clone());
-            }
+    let mut moved: BTreeSet<String> = cases.clone();
+    for r in rows {
+        if r.unit_id == unit_id && cases.contains(&r.id) {
+            fresh.insert(r.id.clone(), fact_rows(r));
+            moved.remove(&r.id);
         }
     }
     let pending = reports::pending_cases(conn, horizon).await?;
@@ -167,7 +183,44 @@ async fn expected(
         }
     }
     sums.retain(|_, v| *v != 0);
-    Ok((read, fresh, sums))
+    Ok(Expected {
+        read: rows.len() as u64,
+        fresh,
+        sums,
+        pending,
+    })
+}
+
+/// Stored facts grouped by case, each list sorted (to compare with a recomputation).
+fn by_case(rows: impl IntoIterator<Item = (String, FactRow)>) -> BTreeMap<String, Vec<FactRow>> {
+    let mut out: BTreeMap<String, Vec<FactRow>> = BTreeMap::new();
+    for (case_id, f) in rows {
+        out.entry(case_id).or_default().push(f);
+    }
+    for facts in out.values_mut() {
+        facts.sort();
+    }
+    out
+}
+
+/// The cases whose stored facts in the unit differ from their recomputation. The daily sums can
+/// be right while two cases' facts are wrong in opposite ways (a fine booked on the wrong case):
+/// the drill-down would then list the wrong cases, so the facts are compared case by case too.
+fn wrong_facts(
+    fresh: &BTreeMap<String, Vec<FactRow>>,
+    stored: &BTreeMap<String, Vec<FactRow>>,
+    pending: &BTreeSet<String>,
+) -> Vec<String> {
+    let ids: BTreeSet<&String> = fresh.keys().chain(stored.keys()).collect();
+    ids.into_iter()
+        .filter(|id| !pending.contains(*id))
+        .filter(|id| {
+            let mut want = fresh.get(*id).cloned().unwrap_or_default();
+            want.sort();
+            stored.get(*id).map_or(&[][..], Vec::as_slice) != want.as_slice()
+        })
+        .cloned()
+        .collect()
 }
 
 impl App {
@@ -193,6 +246,7 @@ impl App {
         };
         let mut keys = 0usize;
         let mut differences = Vec::new();
+        let mut wrong: Vec<String> = Vec::new();
         for (i, unit_id) in units.iter().enumerate() {
             state.units_done = i;
             state.unit_id = unit_id.clone();
@@ -200,12 +254,11 @@ impl App {
             let reading = self.read_unit(unit_id).await?;
             state.cases += reading.cases;
             keys += reading.keys;
-            if reading.differences.is_empty() {
-                continue;
-            }
             if !repair {
                 state.differences += reading.differences.len();
                 differences.extend(reading.differences);
+                state.wrong_facts += reading.wrong_facts.len();
+                wrong.extend(reading.wrong_facts);
                 continue;
             }
             for chunk in reading.differences.chunks(REPAIR_KEYS) {
@@ -220,11 +273,23 @@ impl App {
                 state.differences += confirmed.len();
                 differences.extend(confirmed);
             }
+            // Repairing the keys refreshed the facts of the cases behind them; what is still
+            // wrong is confirmed and set right in its own short transactions.
+            for chunk in reading.wrong_facts.chunks(REPAIR_KEYS) {
+                let started = Instant::now();
+                let fixed = self.repair_case_facts(unit_id, chunk).await?;
+                if !fixed.is_empty() {
+                    state.repair_transactions += 1;
+                    state.longest_write = state.longest_write.max(started.elapsed());
+                }
+                state.wrong_facts += fixed.len();
+                wrong.extend(fixed);
+            }
         }
         state.units_done = units.len();
         state.unit_id.clear();
         progress(&state);
-        let repaired = repair && !differences.is_empty();
+        let repaired = repair && !(differences.is_empty() && wrong.is_empty());
         let mut tx = self.db.begin(self.now()).await?;
         let today = qltt_domain::format::legal_day(self.now())
             .format("%Y-%m-%d")
@@ -235,17 +300,22 @@ impl App {
                 &mut tx,
                 "last_reconcile",
                 &serde_json::json!({"at": qltt_store::ts(self.now()), "cases": state.cases,
-                    "differences": differences.len(), "repaired": repaired,
+                    "differences": differences.len(), "cases_with_wrong_facts": wrong.len(),
+                    "repaired": repaired,
                     "repair_transactions": state.repair_transactions,
                     "longest_write_ms": state.longest_write.as_millis() as u64})
                 .to_string(),
             )
             .await?;
         tx.commit_bookkeeping().await?;
+        let wrong_fact_count = wrong.len();
+        wrong.truncate(LISTED_CASES);
         Ok(ReconcileReport {
             cases: state.cases,
             keys,
             differences,
+            cases_with_wrong_facts: wrong,
+            wrong_fact_count,
             repaired,
         })
     }
@@ -261,11 +331,17 @@ impl App {
     async fn read_unit(&self, unit_id: &str) -> AppResult<UnitReading> {
         let horizon = self.horizon().await?;
         let mut conn = self.db.pool().acquire().await.map_err(AppError::internal)?;
-        let cases: BTreeSet<String> = reports::case_ids_of_unit(&mut conn, unit_id)
-            .await?
-            .into_iter()
-            .collect();
-        let (read, fresh, source) = expected(&mut conn, unit_id, &cases, &horizon).await?;
+        let rows = reports::sources_of_unit(&mut conn, unit_id).await?;
+        let cases: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let Expected {
+            read,
+            fresh,
+            sums: source,
+            pending,
+        } = expected(&mut conn, unit_id, &cases, &rows, &horizon).await?;
+        drop(rows);
+        let stored = by_case(reports::facts_of_unit(&mut conn, unit_id, "", "9999-12-31").await?);
+        let wrong_facts = wrong_facts(&fresh, &stored, &pending);
         let rollup: BTreeMap<Key, i64> =
             reports::daily_of_unit(&mut conn, unit_id, "", "9999-12-31")
                 .await?
@@ -298,6 +374,7 @@ impl App {
             keys: all.len(),
             differences,
             contributors,
+            wrong_facts,
         })
     }
 
@@ -331,7 +408,13 @@ impl App {
                 cases.insert(case_id);
             }
         }
-        let (_, fresh, source) = expected(tx.conn(), unit_id, &cases, &horizon).await?;
+        let ids: Vec<String> = cases.iter().cloned().collect();
+        let rows = reports::sources_in_many(tx.conn(), &ids).await?;
+        let Expected {
+            fresh,
+            sums: source,
+            ..
+        } = expected(tx.conn(), unit_id, &cases, &rows, &horizon).await?;
         let rollup: HashMap<Key, i64> = reports::daily_of_unit(tx.conn(), unit_id, &from, &to)
             .await?
             .iter()
@@ -352,22 +435,7 @@ impl App {
         }
         // The facts of the cases behind the rows, where they are stale (a case that is no longer
         // the unit's has an empty entry: its facts here go, its own unit's pass counts it).
-        let mut cases_fixed = 0usize;
-        for (case_id, facts) in &fresh {
-            let mut stored: Vec<FactRow> = reports::facts_of_case(tx.conn(), case_id)
-                .await?
-                .into_iter()
-                .filter(|(u, _)| u == unit_id)
-                .map(|(_, f)| f)
-                .collect();
-            stored.sort();
-            let mut want = facts.clone();
-            want.sort();
-            if stored != want {
-                reports::set_case_facts(&mut tx, case_id, unit_id, &want).await?;
-                cases_fixed += 1;
-            }
-        }
+        let cases_fixed = set_stale_facts(&mut tx, unit_id, &fresh).await?.len();
         for d in &confirmed {
             reports::set_daily(
                 &mut tx,
@@ -408,6 +476,69 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(confirmed)
+    }
+}
+
+/// Sets the stored facts of the cases in `fresh` (in the unit) to their recomputation where
+/// they differ; returns the cases written.
+async fn set_stale_facts(
+    tx: &mut qltt_store::WriteTx,
+    unit_id: &str,
+    fresh: &BTreeMap<String, Vec<FactRow>>,
+) -> AppResult<Vec<String>> {
+    let ids: Vec<String> = fresh.keys().cloned().collect();
+    let stored = by_case(
+        reports::facts_of_cases(tx.conn(), &ids)
+            .await?
+            .into_iter()
+            .filter(|(_, u, _)| u == unit_id)
+            .map(|(case_id, _, f)| (case_id, f)),
+    );
+    let mut written = Vec::new();
+    for (case_id, facts) in fresh {
+        let mut want = facts.clone();
+        want.sort();
+        if stored.get(case_id).map_or(&[][..], Vec::as_slice) != want.as_slice() {
+            reports::set_case_facts(tx, case_id, unit_id, &want).await?;
+            written.push(case_id.clone());
+        }
+    }
+    Ok(written)
+}
+
+impl App {
+    /// Confirms, inside one short write transaction, which of `cases` still have facts in the
+    /// unit that differ from their recomputation, and sets them right (the daily sums are not
+    /// touched: they were compared and repaired by key); returns them.
+    async fn repair_case_facts(&self, unit_id: &str, cases: &[String]) -> AppResult<Vec<String>> {
+        let horizon = self.horizon().await?;
+        let mut tx = self.db.begin(self.now()).await?;
+        FOLLOWER
+            .set_state(&mut tx, "last_pass", &qltt_store::ts(self.now()))
+            .await?;
+        let set: BTreeSet<String> = cases.iter().cloned().collect();
+        let rows = reports::sources_in_many(tx.conn(), cases).await?;
+        let Expected { fresh, .. } = expected(tx.conn(), unit_id, &set, &rows, &horizon).await?;
+        let written = set_stale_facts(&mut tx, unit_id, &fresh).await?;
+        if written.is_empty() {
+            tx.rollback().await?;
+            return Ok(written);
+        }
+        qltt_store::audit::append(
+            &mut tx,
+            qltt_store::audit::AuditEntry {
+                actor_id: "system",
+                action: "reports.facts_repaired",
+                entity_type: "report_rollup",
+                entity_id: unit_id,
+                unit_id,
+                details: serde_json::json!({"cases_refreshed": written.len(),
+                    "cases": written.iter().take(LISTED_CASES).collect::<Vec<_>>()}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(written)
     }
 }
 

@@ -271,6 +271,12 @@ struct SendForm {
 }
 
 impl DetailPage {
+    /// The report's first day, "08/12/2026".
+    fn starts_text(&self) -> String {
+        qltt_domain::format::parse_date(&self.r.row.starts_on)
+            .map(qltt_domain::format::format_date)
+            .unwrap_or_else(|| self.r.row.starts_on.clone())
+    }
     fn deadline_rule(&self) -> String {
         match self.r.row.deadline_days {
             0 => "ngày cuối kỳ".to_string(),
