@@ -10,6 +10,7 @@ pub mod case;
 pub mod clock;
 pub mod error;
 pub mod exhibit;
+pub mod extraction;
 pub mod format;
 pub mod law;
 pub mod office;

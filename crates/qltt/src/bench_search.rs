@@ -232,6 +232,7 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<std::process::ExitCode
             kind: Kind::Business,
             unit_id: "team".into(),
             scope: vec!["root".into(), "province".into(), "team".into()],
+            officers: Vec::new(),
             title: r.name.clone(),
             subtitle: r.address.clone(),
             body: String::new(),
@@ -250,6 +251,7 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<std::process::ExitCode
             text: q,
             kind: None,
             scope: Some("province"),
+            officer: None,
             offset: 0,
             limit: 20,
         })?;

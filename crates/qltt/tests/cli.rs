@@ -168,6 +168,47 @@ async fn operator_creates_a_user(t: TestApp) {
 }
 on_both!(user_create_bootstraps_an_officer, operator_creates_a_user);
 
+/// `qltt text status` tells the failures the job tries again by itself (and when) from those that
+/// wait for a person.
+async fn text_status_shows_the_automatic_retries(t: TestApp) {
+    let qn = t.unit_id("QN").await;
+    let (a, b) = ("a".repeat(64), "b".repeat(64));
+    for sha in [&a, &b] {
+        t.sql(&format!(
+            "INSERT INTO blobs (sha256, size, content_type, unit_id, created_by, created_at) \
+             VALUES ('{sha}', 10, 'application/pdf', '{qn}', 'test', '2026-03-05T01:00:00.000000Z')"
+        ))
+        .await;
+    }
+    t.sql(&format!(
+        "INSERT INTO document_texts (sha256, content_type, state, pages_done, error_code, error, \
+         attempts, auto_retries, next_attempt_at, queued_at, updated_at) VALUES \
+         ('{a}', 'application/pdf', 'failed', 0, 'ocr.timeout', 'x', 1, 1, \
+          '2026-03-05T02:01:00.000000Z', '2026-03-05T01:00:00.000000Z', '2026-03-05T02:00:00.000000Z'), \
+         ('{b}', 'application/pdf', 'failed', 0, 'ocr.bad_file', 'x', 2, 0, NULL, \
+          '2026-03-05T01:00:00.000000Z', '2026-03-05T02:00:00.000000Z')"
+    ))
+    .await;
+    let url = t.db.url.clone();
+    let out = tokio::task::spawn_blocking(move || qltt(&["--database", &url, "text", "status"]))
+        .await
+        .unwrap();
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    for line in [
+        "lỗi, sẽ tự thử lại: 1",
+        "lỗi, chờ người đọc lại: 1",
+        "aaaaaaaaaaaa  ocr.timeout  đã đọc 1 lần  Thử lại lúc 05/03/2026 09:01 (lần tự động 1/3)",
+        "bbbbbbbbbbbb  ocr.bad_file  đã đọc 2 lần  không tự thử lại",
+    ] {
+        assert!(said.contains(line), "missing {line:?} in\n{said}");
+    }
+}
+on_both!(
+    text_status_tells_automatic_retries_from_failures_left,
+    text_status_shows_the_automatic_retries
+);
+
 #[test]
 fn usage_errors_exit_with_2() {
     let out = qltt(&["no-such-command"]);

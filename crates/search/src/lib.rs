@@ -4,6 +4,9 @@
 //! A document carries the ids of its unit and of every unit above it (`scope`), so "the actor's
 //! subtree" is one term that the query must match: the filter is part of the query, hence counts
 //! and pages are right, and a foreign record can never leak through a post-filter that forgot it.
+//! A record may also name the officers who see it outside their subtree (`officers`: an office
+//! document routed to one officer, a draft's own drafter); a query for an officer then matches
+//! "in my subtree OR naming me", still one clause of the query.
 
 pub mod analysis;
 
@@ -50,6 +53,9 @@ pub enum Kind {
     Document,
     /// A document of a unit's office registers (incoming/outgoing), with the text of its files.
     OfficeDocument,
+    /// A draft of an outgoing document (before and after its signature), with the text of its
+    /// files.
+    OfficeDraft,
     /// A sanction decision as the public open dataset shows it (anonymised), while it is
     /// published. Its scope is [`PUBLIC_SCOPE`] only, so no officer query (scoped to a unit)
     /// ever returns one, and a public query (scoped to [`PUBLIC_SCOPE`]) returns nothing else.
@@ -67,6 +73,7 @@ impl Kind {
             Kind::Case => "case",
             Kind::Document => "document",
             Kind::OfficeDocument => "office_document",
+            Kind::OfficeDraft => "office_draft",
             Kind::PublicDecision => "public_decision",
         }
     }
@@ -77,6 +84,7 @@ impl Kind {
             "case" => Some(Kind::Case),
             "document" => Some(Kind::Document),
             "office_document" => Some(Kind::OfficeDocument),
+            "office_draft" => Some(Kind::OfficeDraft),
             "public_decision" => Some(Kind::PublicDecision),
             _ => None,
         }
@@ -91,6 +99,9 @@ pub struct SearchDoc {
     pub unit_id: String,
     /// The unit and all units above it (parents and merge successors): who may see this record.
     pub scope: Vec<String>,
+    /// Officers (user ids) who see this record although their subtree does not hold it: the
+    /// officer an office document is routed to, the drafter of a draft. Usually empty.
+    pub officers: Vec<String>,
     /// Shown and weighted most: a shop's name, a case's summary, a document's kind and number.
     pub title: String,
     /// Shown under the title (address, state); searched like the body.
@@ -109,6 +120,9 @@ pub struct SearchQuery<'a> {
     /// Only records whose scope contains this unit id (the actor's home unit). `None` is for the
     /// system itself (tests, tools), never for a request.
     pub scope: Option<&'a str>,
+    /// With `scope`: also the records naming this officer (the actor's user id) in their
+    /// `officers`, whatever their scope. Ignored without `scope` (which already means all).
+    pub officer: Option<&'a str>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -156,6 +170,7 @@ struct Fields {
     kind: Field,
     unit_id: Field,
     scope: Field,
+    officers: Field,
     title: Field,
     title_exact: Field,
     subtitle: Field,
@@ -178,6 +193,7 @@ fn schema() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED),
         unit_id: b.add_text_field("unit_id", STRING | STORED),
         scope: b.add_text_field("scope", STRING),
+        officers: b.add_text_field("officers", STRING),
         title: b.add_text_field("title", text(FOLDED) | STORED),
         title_exact: b.add_text_field("title_exact", text(EXACT)),
         subtitle: b.add_text_field("subtitle", STORED),
@@ -363,8 +379,19 @@ impl TantivyIndex {
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         if let Some(scope) = q.scope {
-            let t = Term::from_field_text(f.scope, scope);
-            clauses.push((Occur::Must, filter(t)));
+            let in_scope = filter(Term::from_field_text(f.scope, scope));
+            let seen = match q.officer {
+                // "In my subtree, or naming me": one clause, so counts and pages stay right.
+                Some(officer) => Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, in_scope),
+                    (
+                        Occur::Should,
+                        filter(Term::from_field_text(f.officers, officer)),
+                    ),
+                ])),
+                None => in_scope,
+            };
+            clauses.push((Occur::Must, seen));
         }
         if let Some(kind) = q.kind {
             let t = Term::from_field_text(f.kind, kind.as_str());
@@ -398,6 +425,9 @@ impl SearchIndex for TantivyIndex {
         d.add_text(f.unit_id, &doc.unit_id);
         for s in &doc.scope {
             d.add_text(f.scope, s);
+        }
+        for o in &doc.officers {
+            d.add_text(f.officers, o);
         }
         d.add_text(f.title, &doc.title);
         d.add_text(f.title_exact, &doc.title);

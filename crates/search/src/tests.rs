@@ -31,6 +31,7 @@ fn doc(
         kind,
         unit_id: unit.into(),
         scope: scope.into_iter().map(String::from).collect(),
+        officers: Vec::new(),
         title: title.into(),
         subtitle: subtitle.into(),
         body: body.into(),
@@ -127,6 +128,7 @@ fn top(ix: &TantivyIndex, text: &str, kind: Option<Kind>, scope: Option<&str>) -
             text,
             kind,
             scope,
+            officer: None,
             offset: 0,
             limit: 10,
         })
@@ -196,6 +198,7 @@ fn scope_is_part_of_the_query() {
             text: "my pham",
             kind: None,
             scope: Some(HN),
+            officer: None,
             offset,
             limit: 2,
         })
@@ -220,6 +223,7 @@ fn public_records_and_officer_records_never_mix() {
         kind: Kind::PublicDecision,
         unit_id: HN_TEAM.into(),
         scope: vec![PUBLIC_SCOPE.into()],
+        officers: Vec::new(),
         title: "Quyết định 12/QĐ-XPHC — Công ty TNHH Mỹ phẩm Hàn Quốc Đông Á".into(),
         subtitle: "Đội QLTT số 1".into(),
         body: String::new(),
@@ -232,6 +236,7 @@ fn public_records_and_officer_records_never_mix() {
             text: q,
             kind: Some(Kind::PublicDecision),
             scope: Some(PUBLIC_SCOPE),
+            officer: None,
             offset: 0,
             limit: 10,
         })
@@ -252,6 +257,7 @@ fn public_records_and_officer_records_never_mix() {
                 text: "12/QĐ-XPHC",
                 kind: None,
                 scope: Some(scope),
+                officer: None,
                 offset: 0,
                 limit: 50,
             })
@@ -325,4 +331,59 @@ fn a_folder_index_keeps_docs_and_marker_across_reopen() {
     assert_eq!(ix.marker().unwrap().as_deref(), Some("gen-7"));
     assert_eq!(ix.doc_count().unwrap(), 2);
     assert_eq!(top(&ix, "duc minh", None, Some(HN)).as_deref(), Some("b1"));
+}
+
+#[test]
+fn a_record_naming_an_officer_is_found_by_that_officer_alone() {
+    let ix = TantivyIndex::in_ram().unwrap();
+    // Two letters of the Hà Nội register (scope HN and above); the first routed to officer "o-1"
+    // of the team HN_TEAM, whose subtree does not hold the register.
+    let mut routed = doc(
+        "od-routed",
+        Kind::OfficeDocument,
+        HN,
+        "Công văn 31/SCT-QLTM — kiểm tra mỹ phẩm",
+        "Sở Công Thương",
+        "",
+        &["31/SCT-QLTM"],
+    );
+    routed.officers = vec!["o-1".into()];
+    let other = doc(
+        "od-other",
+        Kind::OfficeDocument,
+        HN,
+        "Công văn 32/SCT-QLTM — kiểm tra mỹ phẩm",
+        "Sở Công Thương",
+        "",
+        &["32/SCT-QLTM"],
+    );
+    for d in [&routed, &other] {
+        ix.upsert(d).unwrap();
+    }
+    ix.commit(None).unwrap();
+    let ask = |scope: &str, officer: Option<&str>, offset: usize| {
+        ix.search(&SearchQuery {
+            text: "kiem tra my pham",
+            kind: Some(Kind::OfficeDocument),
+            scope: Some(scope),
+            officer,
+            offset,
+            limit: 1,
+        })
+        .unwrap()
+    };
+    // The routed officer: the one routed to them, counted once, on one page.
+    let p = ask(HN_TEAM, Some("o-1"), 0);
+    assert_eq!(p.total, 1);
+    assert_eq!(p.hits[0].id, "od-routed");
+    assert!(ask(HN_TEAM, Some("o-1"), 1).hits.is_empty());
+    // A colleague of the same team, or the team without an officer: nothing.
+    assert_eq!(ask(HN_TEAM, Some("o-2"), 0).total, 0);
+    assert_eq!(ask(HN_TEAM, None, 0).total, 0);
+    // An officer id is not a unit id: a unit scope named like the officer finds nothing.
+    assert_eq!(ask("o-1", None, 0).total, 0);
+    // The register's scope sees both, whoever asks; naming the officer adds nothing twice.
+    assert_eq!(ask(HN, None, 0).total, 2);
+    assert_eq!(ask(HN, Some("o-1"), 0).total, 2);
+    assert_eq!(ask(HCM, Some("o-2"), 0).total, 0);
 }

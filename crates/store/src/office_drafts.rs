@@ -93,7 +93,11 @@ pub async fn insert(
     .bind(&now)
     .execute(tx.conn())
     .await?;
-    get_in(tx.conn(), &id).await?.ok_or(StoreError::NotFound)
+    let row = get_in(tx.conn(), &id).await?.ok_or(StoreError::NotFound)?;
+    // Its PDFs and scans are read by the text job (as a register's files are, see
+    // office::insert): queued in this transaction, so the draft is found by what they say.
+    crate::document_texts::enqueue(tx, &row.attachment_list()).await?;
+    Ok(row)
 }
 
 /// Rewrites a draft still in `state` (false when someone moved it first).
@@ -123,7 +127,13 @@ pub async fn update_fields(
     .bind(state)
     .execute(tx.conn())
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    // A file added by the edit is read too (one already read keeps its row: read once).
+    let files: Vec<String> = serde_json::from_str(f.attachments).unwrap_or_default();
+    crate::document_texts::enqueue(tx, &files).await?;
+    Ok(true)
 }
 
 /// What a step changes besides the state.

@@ -235,6 +235,7 @@ async fn a_crash_before_indexing_is_repaired_on_restart(t: TestApp) {
                 text: q,
                 kind: None,
                 scope: None,
+                officer: None,
                 offset: 0,
                 limit: 5,
             })

@@ -106,6 +106,9 @@ pub struct Draft {
     pub steps: Vec<OfficeStep>,
     /// Where the document went, once sent.
     pub deliveries: Vec<DeliveryRow>,
+    /// The text status of its PDFs and scans, read so the draft is found by what they say (on a
+    /// single draft's view; empty in lists).
+    pub attachment_texts: Vec<super::text::AttachmentText>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -194,7 +197,9 @@ impl App {
         };
         let mut steps = Vec::new();
         let mut deliveries = Vec::new();
+        let mut attachment_texts = Vec::new();
         if with_steps {
+            attachment_texts = self.attachment_texts(&row.attachment_list(), false).await?;
             let mut names: HashMap<String, String> = HashMap::new();
             for s in store::steps(pool, &row.id).await? {
                 if !names.contains_key(&s.actor_id) {
@@ -237,6 +242,7 @@ impl App {
                 .collect(),
             steps,
             deliveries,
+            attachment_texts,
             row,
         })
     }

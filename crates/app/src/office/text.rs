@@ -10,9 +10,12 @@
 //! The job (one row of `document_texts` per file, queued in the transaction that attaches it)
 //! records its progress page by page and, when done, writes an outbox entry for every office
 //! document holding the file, so the search job indexes their text. A row left `running` by a
-//! process that died is claimed again once its heartbeat is older than [`STALE_AFTER`]. A missing
-//! program fails the row with `ocr.unavailable`; an operator installs it and requeues (from the
-//! document's page, or `qltt text retry`).
+//! process that died is claimed again once its heartbeat is older than [`STALE_AFTER`]. A failure
+//! that may pass on its own (a timeout, a program that crashed, the file store not answering) is
+//! tried again by the job after 1 minute, 10 minutes and 1 hour (`qltt_domain::extraction`); any
+//! other waits for a person. A missing program fails the row with `ocr.unavailable`, which is not
+//! retried by itself: an operator installs it and requeues (from the document's page, or
+//! `qltt text retry --code ocr.unavailable`). Drafts' files are read by the same job.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -20,6 +23,8 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
+use qltt_domain::extraction::{MAX_AUTOMATIC_RETRIES, next_attempt};
+use qltt_domain::format::format_instant;
 use qltt_domain::officer::Permission;
 use qltt_domain::text::{clean_extracted, excerpt};
 use qltt_store::document_texts::{self as store, DocumentTextRow};
@@ -100,6 +105,14 @@ pub struct AttachmentText {
     /// The whole text (on `GET …/text` only; empty on the document's view).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// How many times the job has started reading it.
+    pub attempts: i64,
+    /// A failed file the job tries again by itself (a timeout, a crash, the file store not
+    /// answering): when (RFC 3339). None when it is not retried by itself (read, or a failure
+    /// that waits for a person: `POST …/text/retry`).
+    pub next_attempt_at: Option<String>,
+    /// Automatic tries so far (at most [`MAX_AUTOMATIC_RETRIES`]) since it was last queued.
+    pub auto_retries: i64,
 }
 
 impl AttachmentText {
@@ -117,6 +130,28 @@ impl AttachmentText {
     }
     pub fn pending(&self) -> bool {
         matches!(self.state.as_str(), "queued" | "running")
+    }
+    /// For a failed file: "Thử lại lúc 05/03/2026 09:01 (lần tự động 1/3) · đã đọc 1 lần" when the
+    /// job tries it again by itself, else "Đã đọc 4 lần; không tự thử lại nữa".
+    pub fn retry_text(&self) -> Option<String> {
+        if self.state != "failed" {
+            return None;
+        }
+        Some(
+            match self
+                .next_attempt_at
+                .as_deref()
+                .and_then(|t| qltt_store::parse_ts(t).ok())
+            {
+                Some(at) => format!(
+                    "Thử lại lúc {} (lần tự động {}/{MAX_AUTOMATIC_RETRIES}) · đã đọc {} lần",
+                    format_instant(at),
+                    self.auto_retries,
+                    self.attempts
+                ),
+                None => format!("Đã đọc {} lần; không tự thử lại nữa", self.attempts),
+            },
+        )
     }
     pub fn method_label(&self) -> &'static str {
         match self.method.as_deref() {
@@ -174,6 +209,9 @@ fn attachment_text(
         pages_total: row.pages_total,
         error_code: row.error_code,
         error: row.error,
+        attempts: row.attempts,
+        next_attempt_at: row.next_attempt_at,
+        auto_retries: row.auto_retries,
     }
 }
 
@@ -582,7 +620,8 @@ impl App {
         self.office_document_text(actor, id).await
     }
 
-    /// Reads the next queued file, if any. Returns whether one was processed (done or failed).
+    /// Reads the next file due (queued, due for an automatic retry, or left by a dead process), if
+    /// any. Returns whether one was processed (done or failed).
     pub async fn text_job_step(&self) -> AppResult<bool> {
         let stale_before =
             self.now() - chrono::Duration::from_std(STALE_AFTER).map_err(AppError::internal)?;
@@ -599,8 +638,14 @@ impl App {
                 "ocr.file_missing",
                 "Không tìm thấy tệp trong kho lưu trữ.",
             )),
+            // Changed on the disk since it was stored: reading it again gives the same bytes.
+            Err(e @ qltt_blobs::BlobError::Corrupt { .. }) => Err(failed(
+                "ocr.file_corrupt",
+                format!("Tệp trong kho lưu trữ đã bị thay đổi: {e}"),
+            )),
+            // The store did not answer (a network share, S3): it may on the next try.
             Err(e) => Err(failed(
-                "ocr.file_missing",
+                "ocr.file_unreadable",
                 format!("Không đọc được tệp từ kho lưu trữ: {e}"),
             )),
         };
@@ -614,24 +659,26 @@ impl App {
                 if store::finish(&mut tx, &job.sha256, x.method, i64::from(x.pages), &x.text)
                     .await?
                 {
-                    // The documents holding the file are indexed again, now with its text.
+                    // The documents and drafts holding the file are indexed again, now with its
+                    // text.
+                    let payload = json!({"sha256": job.sha256, "method": x.method});
                     for (doc_id, _unit) in
                         store::documents_with_file(tx.conn(), &job.sha256).await?
                     {
-                        outbox::push(
-                            &mut tx,
-                            "office_document.text",
-                            &doc_id,
-                            &json!({"sha256": job.sha256, "method": x.method}),
-                        )
-                        .await?;
+                        outbox::push(&mut tx, "office_document.text", &doc_id, &payload).await?;
+                    }
+                    for draft_id in store::drafts_with_file(tx.conn(), &job.sha256).await? {
+                        outbox::push(&mut tx, "office_draft.text", &draft_id, &payload).await?;
                     }
                 }
             }
             Err(e) => {
+                // A failure that may pass on its own is tried again later by the job itself.
+                let retry_at = next_attempt(e.code, job.auto_retries, self.now());
                 tracing::warn!(sha256 = %job.sha256, code = e.code, error = %e.message,
+                    attempts = job.attempts, retry_at = ?retry_at,
                     "text of a file could not be read");
-                store::fail(&mut tx, &job.sha256, e.code, &e.message).await?;
+                store::fail(&mut tx, &job.sha256, e.code, &e.message, retry_at).await?;
             }
         }
         tx.commit_bookkeeping().await?;
@@ -745,8 +792,44 @@ mod tests {
             error: None,
             excerpt: String::new(),
             text: None,
+            attempts: 1,
+            next_attempt_at: None,
+            auto_retries: 0,
         };
         assert_eq!(t.progress_text(), "Đang nhận dạng chữ… 2/5 trang");
         assert!(t.pending());
+    }
+
+    #[test]
+    fn a_failed_file_says_when_it_is_tried_again() {
+        let mut t = AttachmentText {
+            sha256: String::new(),
+            file_name: None,
+            content_type: "application/pdf".into(),
+            state: "failed".into(),
+            state_label: state_label("failed").into(),
+            method: None,
+            pages_done: 0,
+            pages_total: None,
+            error_code: Some("ocr.timeout".into()),
+            error: Some("…".into()),
+            excerpt: String::new(),
+            text: None,
+            attempts: 2,
+            // 02:01 UTC is 09:01 in Vietnam.
+            next_attempt_at: Some("2026-03-05T02:01:00.000000Z".into()),
+            auto_retries: 2,
+        };
+        assert_eq!(
+            t.retry_text().as_deref(),
+            Some("Thử lại lúc 05/03/2026 09:01 (lần tự động 2/3) · đã đọc 2 lần")
+        );
+        t.next_attempt_at = None;
+        assert_eq!(
+            t.retry_text().as_deref(),
+            Some("Đã đọc 2 lần; không tự thử lại nữa")
+        );
+        t.state = "done".into();
+        assert_eq!(t.retry_text(), None);
     }
 }

@@ -76,6 +76,7 @@ pub(crate) fn business(units: &UnitTree, b: &BusinessRow) -> SearchDoc {
         kind: Kind::Business,
         unit_id: b.unit_id.clone(),
         scope: units.scope_of(&b.unit_id),
+        officers: Vec::new(),
         title: b.name.clone(),
         subtitle: join(&[&b.address, b.tax_code.as_deref().unwrap_or_default()]),
         body: [
@@ -111,6 +112,7 @@ pub(crate) fn case(
         kind: Kind::Case,
         unit_id: c.unit_id.clone(),
         scope: units.scope_of(&c.unit_id),
+        officers: Vec::new(),
         title: c.summary.clone(),
         subtitle: join(&[name, state]),
         body: [
@@ -145,6 +147,7 @@ pub(crate) fn document(
         kind: Kind::Document,
         unit_id: d.unit_id.clone(),
         scope: units.scope_of(&d.unit_id),
+        officers: Vec::new(),
         title: format!("{kind} {}", d.number),
         subtitle: join(&[name, &issued]),
         body: case.map(|c| c.summary.clone()).unwrap_or_default(),
@@ -157,7 +160,8 @@ const OFFICE_TEXT_MAX: usize = 200_000;
 
 /// An office document (incoming/outgoing register), found by its number, sender or recipients,
 /// summary and the text read from its files. Seen where the document is: the register's unit and
-/// the unit it was routed to, with every unit above them.
+/// the unit it was routed to, with every unit above them, and by the officer it was routed to
+/// (who may open it wherever their unit is: `App::sees_document`).
 pub(crate) fn office_document(
     units: &UnitTree,
     d: &qltt_store::office::OfficeDocRow,
@@ -187,6 +191,22 @@ pub(crate) fn office_document(
         d.route_opinion.as_deref().unwrap_or_default(),
     ]
     .join("\n");
+    push_texts(&mut body, texts);
+    SearchDoc {
+        id: d.id.clone(),
+        kind: Kind::OfficeDocument,
+        unit_id: d.unit_id.clone(),
+        scope,
+        officers: d.assigned_officer_id.iter().cloned().collect(),
+        title: format!("{doc_type} {} — {}", d.number, d.summary),
+        subtitle: join(&[&d.correspondent, &dated]),
+        body,
+        identifiers: vec![d.number.clone()],
+    }
+}
+
+/// Adds the files' text to `body`, up to [`OFFICE_TEXT_MAX`] in all.
+fn push_texts(body: &mut String, texts: &[String]) {
     for t in texts {
         if body.len() >= OFFICE_TEXT_MAX {
             break;
@@ -198,15 +218,37 @@ pub(crate) fn office_document(
             None => body.push_str(t),
         }
     }
+}
+
+/// A draft of an outgoing document, found by its summary, text, recipients and the text read
+/// from its files (and, once signed, its number). Seen as the draft is
+/// (`App::sees_draft`): by the officers whose subtree holds its unit, and by its drafter.
+pub(crate) fn office_draft(
+    units: &UnitTree,
+    d: &qltt_store::office_drafts::DraftRow,
+    number: Option<&str>,
+    texts: &[String],
+) -> SearchDoc {
+    use qltt_domain::office::DocType;
+    use qltt_domain::office::drafting::DraftState;
+    let doc_type = DocType::parse(&d.doc_type)
+        .map(|t| t.label().to_string())
+        .unwrap_or_else(|_| d.doc_type.clone());
+    let state = DraftState::parse(&d.state)
+        .map(|s| s.label())
+        .unwrap_or_default();
+    let mut body = [d.content.as_str(), d.comment.as_deref().unwrap_or_default()].join("\n");
+    push_texts(&mut body, texts);
     SearchDoc {
         id: d.id.clone(),
-        kind: Kind::OfficeDocument,
+        kind: Kind::OfficeDraft,
         unit_id: d.unit_id.clone(),
-        scope,
-        title: format!("{doc_type} {} — {}", d.number, d.summary),
-        subtitle: join(&[&d.correspondent, &dated]),
+        scope: units.scope_of(&d.unit_id),
+        officers: vec![d.drafted_by.clone()],
+        title: format!("Dự thảo {} — {}", doc_type.to_lowercase(), d.summary),
+        subtitle: join(&[&d.recipients, state, number.unwrap_or_default()]),
         body,
-        identifiers: vec![d.number.clone()],
+        identifiers: number.map(str::to_string).into_iter().collect(),
     }
 }
 
@@ -241,6 +283,7 @@ pub(crate) fn public_decision(document_id: &str, d: &OpenDecision) -> SearchDoc 
         kind: Kind::PublicDecision,
         unit_id: String::new(),
         scope: vec![PUBLIC_SCOPE.to_string()],
+        officers: Vec::new(),
         title: format!("{} — {offender}", d.decision_number),
         subtitle: join(&[&d.issuing_unit, &issued]),
         body: body.join("\n"),

@@ -1,8 +1,8 @@
 //! The indexing job: follows the outbox and keeps the search index equal to the committed rows.
 //!
-//! Each outbox entry of a business, case, document, office document or unit names an entity; the
-//! job re-reads it by id (so the index shows what is committed now, whatever the payload said)
-//! and upserts or deletes it. Indexing is idempotent, so an entry seen twice does no harm; an entry
+//! Each outbox entry of a business, case, document, office document, draft or unit names an
+//! entity; the job re-reads it by id (so the index shows what is committed now, whatever the
+//! payload said) and upserts or deletes it. Indexing is idempotent, so an entry seen twice does no harm; an entry
 //! never seen would, hence per-entry marks (see migration 0008) and a horizon that only moves past
 //! entries older than [`HORIZON_LAG`].
 //!
@@ -44,7 +44,7 @@ const FOLLOWER: Follower = Follower {
     state: "search_state",
     topics: "(o.topic LIKE 'business.%' OR o.topic LIKE 'case.%' \
         OR o.topic LIKE 'document.%' OR o.topic LIKE 'unit.%' \
-        OR o.topic LIKE 'office_document.%')",
+        OR o.topic LIKE 'office_document.%' OR o.topic LIKE 'office_draft.%')",
 };
 
 const BUSINESS_COLUMNS: &str = "id, unit_id, kind, name, tax_code, registration_no, \
@@ -54,6 +54,13 @@ const BUSINESS_COLUMNS: &str = "id, unit_id, kind, name, tax_code, registration_
 const CASE_COLUMNS: &str = "id, unit_id, business_id, origin, summary, state, enforcement, \
     violation_found, offender_kind, fine_total, paid_total, decision_delivered, data, version, \
     created_by, created_at, updated_at";
+/// The office's tables in the index: the registers' documents and the drafts.
+#[derive(Clone, Copy)]
+enum OfficeTable {
+    Documents,
+    Drafts,
+}
+
 enum Op {
     Upsert(SearchDoc),
     Delete(String),
@@ -262,31 +269,9 @@ impl App {
         }
         total += done;
 
-        let mut after = String::new();
-        let mut done = 0u64;
-        loop {
-            let ids: Vec<(String,)> = sqlx::query_as(
-                "SELECT id FROM office_documents WHERE id > $1 ORDER BY id LIMIT $2",
-            )
-            .bind(&after)
-            .bind(PAGE)
-            .fetch_all(pool)
-            .await
-            .map_err(internal)?;
-            let Some(last) = ids.last() else { break };
-            after = last.0.clone();
-            done += ids.len() as u64;
-            let mut ops = Vec::with_capacity(ids.len());
-            for (id,) in &ids {
-                ops.push(self.office_op(&units, id).await?);
-            }
-            self.apply_uncommitted(ops).await?;
-            progress(RebuildProgress {
-                kind: "office_document",
-                done,
-            });
+        for table in [OfficeTable::Documents, OfficeTable::Drafts] {
+            total += self.rebuild_office(&units, table, progress).await?;
         }
-        total += done;
 
         let mut after = String::new();
         let mut done = 0u64;
@@ -314,6 +299,48 @@ impl App {
         // Last: until the database names this index, a crash above means "rebuild again".
         self.set_search_state("index_id", &marker).await?;
         Ok(total)
+    }
+
+    /// Indexes every row of an office table during a rebuild, a page of ids at a time.
+    async fn rebuild_office(
+        &self,
+        units: &UnitTree,
+        table: OfficeTable,
+        progress: &(dyn Fn(RebuildProgress) + Send + Sync),
+    ) -> AppResult<u64> {
+        let (sql, kind) = match table {
+            OfficeTable::Documents => (
+                "SELECT id FROM office_documents WHERE id > $1 ORDER BY id LIMIT $2",
+                "office_document",
+            ),
+            OfficeTable::Drafts => (
+                "SELECT id FROM office_drafts WHERE id > $1 ORDER BY id LIMIT $2",
+                "office_draft",
+            ),
+        };
+        let mut after = String::new();
+        let mut done = 0u64;
+        loop {
+            let ids: Vec<(String,)> = sqlx::query_as(sql)
+                .bind(&after)
+                .bind(PAGE)
+                .fetch_all(self.db.pool())
+                .await
+                .map_err(internal)?;
+            let Some(last) = ids.last() else { break };
+            after = last.0.clone();
+            done += ids.len() as u64;
+            let mut ops = Vec::with_capacity(ids.len());
+            for (id,) in &ids {
+                ops.push(match table {
+                    OfficeTable::Documents => self.office_op(units, id).await?,
+                    OfficeTable::Drafts => self.draft_op(units, id).await?,
+                });
+            }
+            self.apply_uncommitted(ops).await?;
+            progress(RebuildProgress { kind, done });
+        }
+        Ok(done)
     }
 
     /// Adds to the index without committing (a rebuild commits once, at the end).
@@ -393,6 +420,7 @@ impl App {
                         }
                     },
                     "office_document" => ops.push(self.office_op(&units, id).await?),
+                    "office_draft" => ops.push(self.draft_op(&units, id).await?),
                     // A unit moved or merged: the scope of everything under it changed.
                     "unit" => ops.extend(self.unit_ops(&units, id).await?),
                     _ => {}
@@ -498,10 +526,36 @@ impl App {
         let Some(row) = qltt_store::office::get(pool, id).await? else {
             return Ok(Op::Delete(id.to_string()));
         };
-        let shas = row.attachment_list();
-        let mut read = qltt_store::document_texts::of_files(pool, &shas).await?;
+        let texts = self.texts_read(&row.attachment_list()).await?;
+        Ok(Op::Upsert(docs::office_document(units, &row, &texts)))
+    }
+
+    /// A draft with the text read from its files so far (its current files: an edit that drops
+    /// a file drops its text; a file still being read is added when its job ends, which writes
+    /// an `office_draft.text` entry).
+    async fn draft_op(&self, units: &UnitTree, id: &str) -> AppResult<Op> {
+        let pool = self.db.pool();
+        let Some(row) = qltt_store::office_drafts::get(pool, id).await? else {
+            return Ok(Op::Delete(id.to_string()));
+        };
+        let number = match &row.document_id {
+            Some(d) => qltt_store::office::get(pool, d).await?.map(|d| d.number),
+            None => None,
+        };
+        let texts = self.texts_read(&row.attachment_list()).await?;
+        Ok(Op::Upsert(docs::office_draft(
+            units,
+            &row,
+            number.as_deref(),
+            &texts,
+        )))
+    }
+
+    /// The text of the files among `shas` that are read, in their order.
+    async fn texts_read(&self, shas: &[String]) -> AppResult<Vec<String>> {
+        let mut read = qltt_store::document_texts::of_files(self.db.pool(), shas).await?;
         let mut texts = Vec::new();
-        for sha in &shas {
+        for sha in shas {
             if let Some(i) = read.iter().position(|r| &r.sha256 == sha) {
                 let r = read.swap_remove(i);
                 if r.state == "done"
@@ -511,7 +565,7 @@ impl App {
                 }
             }
         }
-        Ok(Op::Upsert(docs::office_document(units, &row, &texts)))
+        Ok(texts)
     }
 
     async fn unit_ops(&self, units: &UnitTree, unit_id: &str) -> AppResult<Vec<Op>> {
@@ -563,6 +617,15 @@ impl App {
             .map_err(internal)?;
             for (id,) in &ids {
                 ops.push(self.office_op(units, id).await?);
+            }
+            let ids: Vec<(String,)> =
+                sqlx::query_as("SELECT id FROM office_drafts WHERE unit_id = $1")
+                    .bind(&u.id)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(internal)?;
+            for (id,) in &ids {
+                ops.push(self.draft_op(units, id).await?);
             }
         }
         Ok(ops)

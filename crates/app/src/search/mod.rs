@@ -146,7 +146,7 @@ impl SearchIndex for Unavailable {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchItem {
     pub id: String,
-    /// business | case | document | office_document
+    /// business | case | document | office_document | office_draft
     pub kind: String,
     /// "Cơ sở kinh doanh", "Vụ việc", "Văn bản"
     pub kind_label: String,
@@ -175,6 +175,7 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::Case => "Vụ việc",
         Kind::Document => "Văn bản",
         Kind::OfficeDocument => "Văn bản đến/đi",
+        Kind::OfficeDraft => "Dự thảo văn bản đi",
         Kind::PublicDecision => "Quyết định xử phạt đã công bố",
     }
 }
@@ -205,7 +206,8 @@ impl App {
                     .ok_or_else(|| {
                         AppError::bad_input(
                             "search.invalid_kind",
-                            "Loại cần tìm phải là business, case, document hoặc office_document.",
+                            "Loại cần tìm phải là business, case, document, office_document hoặc \
+                             office_draft.",
                         )
                     })?,
             ),
@@ -216,7 +218,9 @@ impl App {
         let kind = match kind {
             Some(Kind::Business) if !may_businesses => return Err(AppError::forbidden()),
             Some(Kind::Case | Kind::Document) if !may_cases => return Err(AppError::forbidden()),
-            Some(Kind::OfficeDocument) if !may_office => return Err(AppError::forbidden()),
+            Some(Kind::OfficeDocument | Kind::OfficeDraft) if !may_office => {
+                return Err(AppError::forbidden());
+            }
             Some(k) => Some(k),
             // Every kind, office documents included (every role may view them; a role that may
             // not is offered businesses or cases below, one kind at a time).
@@ -226,14 +230,24 @@ impl App {
             None if may_office => Some(Kind::OfficeDocument),
             None => return Err(AppError::forbidden()),
         };
+        // The actor's subtree, or a record naming the actor (a document routed to them, their own
+        // draft): what the read rules let them open.
         let page = self
-            .query_index(q, kind, actor.unit_id.clone(), offset, limit)
+            .query_index(
+                q,
+                kind,
+                actor.unit_id.clone(),
+                Some(actor.id.clone()),
+                offset,
+                limit,
+            )
             .await?;
         let mut items = Vec::with_capacity(page.hits.len());
         for h in page.hits {
             let url = match h.kind {
                 Kind::Business => format!("/businesses/{}", h.id),
                 Kind::OfficeDocument => format!("/office/{}", h.id),
+                Kind::OfficeDraft => format!("/office/drafts/{}", h.id),
                 Kind::Case => format!("/cases/{}", h.id),
                 // Never in an officer's scope; the portal lists it.
                 Kind::PublicDecision => "/public/open-data".to_string(),
@@ -269,12 +283,14 @@ impl App {
 
 impl App {
     /// Checks the query's bounds and asks the index, off the async workers. `scope` is a unit id
-    /// (an officer's subtree) or [`PUBLIC_SCOPE`] (the portal).
+    /// (an officer's subtree) or [`PUBLIC_SCOPE`] (the portal); `officer` (an officer's user id)
+    /// adds the records naming that officer.
     pub(crate) async fn query_index(
         &self,
         q: &str,
         kind: Option<Kind>,
         scope: String,
+        officer: Option<String>,
         offset: usize,
         limit: usize,
     ) -> AppResult<SearchPage> {
@@ -294,6 +310,7 @@ impl App {
                 text: &text,
                 kind,
                 scope: Some(&scope),
+                officer: officer.as_deref(),
                 offset,
                 limit,
             })
@@ -335,6 +352,7 @@ impl App {
                 q,
                 Some(Kind::PublicDecision),
                 PUBLIC_SCOPE.to_string(),
+                None,
                 offset,
                 limit,
             )

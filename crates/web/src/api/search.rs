@@ -1,4 +1,5 @@
-//! `GET /api/v1/search`: businesses, cases and documents in the caller's scope.
+//! `GET /api/v1/search`: businesses, cases and documents in the caller's scope (and the office
+//! documents routed to the caller, the drafts they wrote).
 
 use axum::Json;
 use axum::extract::State;
@@ -17,7 +18,7 @@ pub struct SearchParams {
     /// diacritics optional, one typo tolerated in words of 5+ letters, the last word may be
     /// unfinished (a trailing space marks it complete).
     pub q: Option<String>,
-    /// business | case | document (all when absent)
+    /// business | case | document | office_document | office_draft (all when absent)
     pub kind: Option<String>,
     /// Results to skip (at most 1000).
     pub offset: Option<usize>,
