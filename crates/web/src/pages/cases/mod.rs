@@ -374,9 +374,8 @@ struct DetailPage {
     unit_name: String,
     origin_label: String,
     deadlines: Vec<DeadlineRow>,
-    /// number, title, date (dd/mm/yyyy)
-    /// (number, title, date, id)
-    documents: Vec<(String, String, String, String)>,
+    /// (number, title, date dd/mm/yyyy, id, status note, whether this officer may annul it)
+    documents: Vec<(String, String, String, String, &'static str, bool)>,
     /// code, facts, fine (formatted, empty before the decision)
     violations: Vec<(String, String, String)>,
     steps: Vec<StepView>,
@@ -429,9 +428,13 @@ pub async fn detail(
     for s in steps_raw {
         steps.push(StepView {
             when: parse_ts(&s.at).map(format_instant).unwrap_or_default(),
-            label: Action::parse(&s.action)
-                .map(|a| a.label().to_string())
-                .unwrap_or(s.action.clone()),
+            label: match Action::parse(&s.action) {
+                Ok(a) => a.label().to_string(),
+                Err(_) if s.action == qltt_app::documents::ANNUL_STEP => {
+                    qltt_app::documents::ANNUL_STEP_LABEL.to_string()
+                }
+                Err(_) => s.action.clone(),
+            },
             who: app.officer_label(&s.actor_id).await.unwrap_or_default(),
             to: CaseState::parse(&s.to_state)
                 .map(|x| x.label().to_string())
@@ -567,6 +570,16 @@ pub async fn detail(
                 d.label.clone(),
                 day_text(&d.issued_on),
                 d.id.clone(),
+                match d.status.as_str() {
+                    "annulled" => "đã bị hủy bỏ",
+                    "corrected" => "đã được đính chính",
+                    _ => "",
+                },
+                // Decree 118/2021 Art. 13: a sanction decision in force may be annulled (the
+                // use case checks the signer's competence and the case's state).
+                d.kind == "sanction_decision"
+                    && d.status == "issued"
+                    && actor.may(Permission::HandleCases),
             )
         })
         .collect();
