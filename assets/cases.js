@@ -175,24 +175,26 @@
     form.querySelectorAll("select").forEach(function (el) { if (el.value) showPicked(el); });
     form.addEventListener("input", function () { saveDraft(form); });
     // "Xem trước": the same body posted to the page's preview route, which answers with the
-    // draft PDF (or the refusal the step would give) in a new tab; nothing is recorded.
-    var previewButton = form.querySelector(".step-preview");
-    if (previewButton) previewButton.addEventListener("click", function () {
-      var body = collect(form);
-      body.version = version;
-      var post = document.createElement("form");
-      post.method = "post";
-      post.action = "/cases/" + caseId + "/actions/" + form.dataset.action + "/preview";
-      post.target = "_blank";
-      post.hidden = true;
-      [["csrf", csrf], ["body", JSON.stringify(body)]].forEach(function (kv) {
-        var input = document.createElement("input");
-        input.type = "hidden"; input.name = kv[0]; input.value = kv[1];
-        post.appendChild(input);
+    // draft PDF (or the refusal the step would give) in a new tab; nothing is recorded. A step
+    // issuing two documents has a button for each (its `data-kind` picks the document).
+    form.querySelectorAll(".step-preview").forEach(function (previewButton) {
+      previewButton.addEventListener("click", function () {
+        var body = collect(form);
+        body.version = version;
+        var post = document.createElement("form");
+        post.method = "post";
+        post.action = "/cases/" + caseId + "/actions/" + form.dataset.action + "/preview";
+        post.target = "_blank";
+        post.hidden = true;
+        [["csrf", csrf], ["body", JSON.stringify(body)], ["kind", previewButton.dataset.kind || ""]].forEach(function (kv) {
+          var input = document.createElement("input");
+          input.type = "hidden"; input.name = kv[0]; input.value = kv[1];
+          post.appendChild(input);
+        });
+        document.body.appendChild(post);
+        post.submit();
+        post.remove();
       });
-      document.body.appendChild(post);
-      post.submit();
-      post.remove();
     });
     form.addEventListener("submit", function (e) {
       e.preventDefault();

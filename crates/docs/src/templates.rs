@@ -31,6 +31,7 @@ templates!(
     "transfer_decision",
     "receipt",
     "closing_note",
+    "annulment_decision",
 );
 
 /// Whether `kind` can be rendered.

@@ -434,6 +434,16 @@ pub async fn violations_in(
     .await?)
 }
 
+/// Takes the fines of an annulled sanction decision off the case's acts (the acts stay: the
+/// violation record is not annulled with the decision).
+pub async fn clear_fines(tx: &mut WriteTx, case_id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE case_violations SET fine = NULL WHERE case_id = $1")
+        .bind(case_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 pub async fn set_fine(
     tx: &mut WriteTx,
     case_id: &str,

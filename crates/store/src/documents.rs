@@ -29,10 +29,12 @@ pub struct DocumentRow {
     pub verify_code: Option<String>,
     /// The document this one corrects.
     pub corrects_id: Option<String>,
+    /// The decision this one annuls (an annulment decision, MQĐ40).
+    pub annuls_id: Option<String>,
 }
 
 const INSERT_COLUMNS: &str = "id, case_id, unit_id, kind, register, year, seq, number, issued_on, status, content, created_by, created_at";
-const COLUMNS: &str = "id, case_id, unit_id, kind, register, year, seq, number, issued_on, status, content, created_by, created_at, sha256, verify_code, corrects_id";
+const COLUMNS: &str = "id, case_id, unit_id, kind, register, year, seq, number, issued_on, status, content, created_by, created_at, sha256, verify_code, corrects_id, annuls_id";
 
 /// Takes the next number of a register. Must run inside the transaction that stores the document.
 pub async fn next_seq(
@@ -207,4 +209,32 @@ pub async fn mark_corrected(
         .execute(tx.conn())
         .await?;
     Ok(())
+}
+
+/// The annulment decisions of a document (at most one in practice; newest last).
+pub async fn annulments_of(pool: &AnyPool, id: &str) -> Result<Vec<DocumentRow>, StoreError> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM documents WHERE annuls_id = $1 ORDER BY created_at, id");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_all(pool).await?)
+}
+
+/// Marks a decision annulled by another (the annulment names it; the old row keeps its bytes and
+/// hash). Only an issued document changes: returns `false` when it was not `issued` any more (a
+/// concurrent annulment or correction), so the caller can refuse instead of annulling twice.
+pub async fn mark_annulled(
+    tx: &mut WriteTx,
+    id: &str,
+    annulment_id: &str,
+) -> Result<bool, StoreError> {
+    sqlx::query("UPDATE documents SET annuls_id = $1 WHERE id = $2")
+        .bind(id)
+        .bind(annulment_id)
+        .execute(tx.conn())
+        .await?;
+    let r =
+        sqlx::query("UPDATE documents SET status = 'annulled' WHERE id = $1 AND status = 'issued'")
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+    Ok(r.rows_affected() == 1)
 }

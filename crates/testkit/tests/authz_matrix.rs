@@ -98,6 +98,8 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/documents/{id}/corrections",
         Scoped(HandleCases),
     ),
+    // The object is a violation record: let in, then refused 422 document.not_annullable.
+    ("POST", "/api/v1/documents/{id}/annul", Scoped(HandleCases)),
     (
         "POST",
         "/api/v1/documents/{id}/publish",
@@ -467,6 +469,8 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/reports", Perm(ViewReports)),
     ("GET", "/events", Perm(ViewCases)),
     ("GET", "/documents/{id}/pdf", Scoped(ViewCases)),
+    ("GET", "/documents/{id}/annul", Scoped(HandleCases)),
+    ("POST", "/documents/{id}/annul", Scoped(HandleCases)),
     ("GET", "/verify/{code}", Public),
     ("GET", "/public/open-data", Public),
     ("GET", "/public/open-data/decisions.csv", Public),
@@ -818,6 +822,9 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
         // The same step previewed: the same refusal (409) after permission and scope.
         ("POST", "/api/v1/cases/{id}/actions/{action}/preview") => json!({"content": "Đề xuất"}),
         ("POST", "/api/v1/documents/{id}/corrections") => json!({"reason": v("Ghi sai địa chỉ")}),
+        ("POST", "/api/v1/documents/{id}/annul") => {
+            json!({"ground": "wrong_procedure", "reason": v("Sai thủ tục")})
+        }
         ("POST", "/api/v1/documents/{id}/publish") => json!({"reason": v("Điều 72 Luật XLVPHC")}),
         ("POST", "/api/v1/documents/{id}/unpublish") => json!({"reason": v("Công bố nhầm")}),
         ("POST", "/api/v1/businesses") => {
@@ -959,6 +966,10 @@ fn page_form(path: &str, s: &Side, foreign: bool) -> Vec<(String, String)> {
         "/cases/{id}/actions/{action}/preview" => {
             vec![("body", json!({"content": "Đề xuất"}).to_string())]
         }
+        "/documents/{id}/annul" => vec![
+            ("ground", "wrong_procedure".into()),
+            ("reason", v("Sai thủ tục")),
+        ],
         "/cases" => vec![
             ("unit_id", s.team.clone()),
             ("origin", "tip".into()),

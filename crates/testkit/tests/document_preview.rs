@@ -320,3 +320,115 @@ on_both!(
     the_case_page_previews_in_a_new_tab_on,
     the_case_page_previews_in_a_new_tab
 );
+
+/// A step that issues two documents (LHAV Art. 125: the seizure decision and the seizure record):
+/// the preview gives the first by default, as before, and either one with `?kind=`; a kind the step
+/// does not issue is the same 422 as a step without documents; the page offers a button for each.
+async fn a_two_document_step_previews_either_document(t: TestApp) {
+    let case = recorded_case(&t).await;
+    let admin = t.login("admin").await;
+    let leader = t.login("qn.doitruong1").await;
+    let body = json!({
+        "seized_on": "2026-03-05",
+        "items": [{"description": "Kem dưỡng da nhập lậu", "quantity": "120", "unit_of_measure": "hộp"}],
+        "reason": "Để xác minh tình tiết làm căn cứ ra quyết định xử phạt"
+    });
+    let path = format!("/api/v1/cases/{case}/actions/seize/preview");
+    let before = written(&t, &admin, &case).await;
+    let preview = |query: &'static str| {
+        let (t, leader, path, body) = (&t, &leader, &path, &body);
+        async move { post_raw(t, leader, &format!("{path}{query}"), body, None).await }
+    };
+    let (s, _, cd, default) = preview("").await;
+    assert_eq!(s, 200, "{}", String::from_utf8_lossy(&default));
+    assert!(cd.contains("du-thao-seizure-decision.pdf"), "{cd}");
+    let (s, _, cd, decision) = preview("?kind=seizure_decision").await;
+    assert_eq!(s, 200);
+    assert!(cd.contains("du-thao-seizure-decision.pdf"), "{cd}");
+    assert!(
+        decision == default,
+        "the default is no longer the first document"
+    );
+    let (s, _, cd, record) = preview("?kind=seizure_record").await;
+    assert_eq!(s, 200, "{}", String::from_utf8_lossy(&record));
+    assert!(cd.contains("du-thao-seizure-record.pdf"), "{cd}");
+    let (decision_text, record_text) = (pdftotext(&decision), pdftotext(&record));
+    assert!(
+        decision_text.contains("Số: ……/QĐ-TGTVPT") && decision_text.contains("QUYẾT ĐỊNH"),
+        "{decision_text}"
+    );
+    for expected in [
+        "DỰ THẢO",
+        "Số: ……/BB-TGTVPT",
+        "BIÊN BẢN",
+        "Kem dưỡng da nhập lậu",
+    ] {
+        assert!(
+            record_text.contains(expected),
+            "{expected:?} missing in: {record_text}"
+        );
+    }
+    assert!(!record_text.contains("/verify/"), "{record_text}");
+    // A kind the step does not issue, and a name that is no kind.
+    let (s, _, _, b) = preview("?kind=sanction_decision").await;
+    assert_eq!(refusal(s, &b), (422, "document.no_preview".to_string()));
+    let (s, _, _, b) = preview("?kind=memo").await;
+    assert_eq!(refusal(s, &b), (400, "document.invalid_kind".to_string()));
+    assert_eq!(written(&t, &admin, &case).await, before, "a preview wrote");
+
+    // The page: one button per document, and the record from the page's preview route.
+    let client = page_client();
+    let csrf = t.page_login(&client, "qn.doitruong1").await;
+    let html = client
+        .get(t.url(&format!("/cases/{case}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for button in [
+        "data-kind=\"seizure_decision\"",
+        "Xem trước quyết định",
+        "data-kind=\"seizure_record\"",
+        "Xem trước biên bản",
+    ] {
+        assert!(html.contains(button), "{button:?} missing");
+    }
+    let r = client
+        .post(t.url(&format!("/cases/{case}/actions/seize/preview")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("body", body.to_string().as_str()),
+            ("kind", "seizure_record"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let text = pdftotext(&r.bytes().await.unwrap());
+    assert!(text.contains("Số: ……/BB-TGTVPT"), "{text}");
+
+    // The step itself still issues both, numbered 01.
+    let (s, c) = t
+        .post(
+            &leader,
+            &format!("/api/v1/cases/{case}/actions/seize"),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(s, 200, "{c}");
+    let numbers: Vec<&str> = c["produced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["01/QĐ-TGTVPT", "01/BB-TGTVPT"]);
+}
+
+on_both!(
+    a_two_document_step_previews_either_document_on,
+    a_two_document_step_previews_either_document
+);

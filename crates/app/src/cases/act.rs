@@ -110,7 +110,7 @@ impl App {
         action: &str,
         body: Value,
     ) -> AppResult<ActOutcome> {
-        match self.run_step(actor, case_id, action, body, false).await? {
+        match self.run_step(actor, case_id, action, body, None).await? {
             Ran::Taken(outcome) => Ok(*outcome),
             Ran::Previewed(_) => Err(AppError::internal("a step taken gave a preview")),
         }
@@ -122,7 +122,10 @@ impl App {
     /// is rolled back: the number it took goes back to the register (numbers stay gap-free), and
     /// no blob, audit event, outbox entry or idempotency key is kept. A step that issues no
     /// document is refused (422 `document.no_preview`). When a step issues two documents (a
-    /// seizure decision and its record), the first (the decision) is the preview.
+    /// seizure decision and its record), `kind` picks which one is previewed; without it, the
+    /// first (the decision). Both are rendered in the same run, so the record's draft shows what
+    /// it would show after the decision (the decision's number is left blank on both). A `kind`
+    /// the step does not issue is 422 `document.no_preview` too.
     #[tracing::instrument(skip(self, actor, body), fields(actor = %actor.id, case_id = %case_id))]
     pub async fn preview_case_action(
         &self,
@@ -130,8 +133,12 @@ impl App {
         case_id: &str,
         action: &str,
         body: Value,
+        kind: Option<DocumentKind>,
     ) -> AppResult<DocumentPreview> {
-        match self.run_step(actor, case_id, action, body, true).await? {
+        match self
+            .run_step(actor, case_id, action, body, Some(kind))
+            .await?
+        {
             Ran::Previewed(p) => Ok(p),
             Ran::Taken(_) => Err(AppError::internal("a preview took its step")),
         }
@@ -143,8 +150,10 @@ impl App {
         case_id: &str,
         action: &str,
         body: Value,
-        preview: bool,
+        // `Some(kind)` for a preview: the document to return (`None`: the step's first).
+        preview_of: Option<Option<DocumentKind>>,
     ) -> AppResult<Ran> {
+        let preview = preview_of.is_some();
         let action = Action::parse(action)?;
         actor.require(if action == Action::RecordPayment {
             Permission::RecordPayments
@@ -199,6 +208,18 @@ impl App {
                 format!(
                     "Bước \"{}\" không ban hành văn bản nào nên không có bản xem trước.",
                     action.label()
+                ),
+            ));
+        }
+        if let Some(Some(kind)) = preview_of
+            && !transition.documents.contains(&kind)
+        {
+            return Err(refused(
+                "document.no_preview",
+                format!(
+                    "Bước \"{}\" không ban hành «{}» nên không có bản xem trước của văn bản này.",
+                    action.label(),
+                    kind.label()
                 ),
             ));
         }
@@ -286,9 +307,10 @@ impl App {
         if preview {
             // Everything the step would do has been checked and done in `tx`; none of it stays.
             tx.rollback().await?;
+            let wanted = preview_of.flatten();
             return drafts
                 .into_iter()
-                .next()
+                .find(|d| wanted.is_none_or(|k| d.kind == k))
                 .map(Ran::Previewed)
                 .ok_or_else(|| AppError::internal("a previewed step without its document"));
         }

@@ -64,6 +64,8 @@ pub struct DocumentRef {
     pub label: String,
     /// SHA-256 of the issued PDF.
     pub sha256: Option<String>,
+    /// `issued`, `corrected` or `annulled`.
+    pub status: String,
 }
 
 pub fn deadline_label(kind: &str) -> &'static str {
@@ -91,6 +93,7 @@ pub(crate) fn document_ref(d: &DocumentRow) -> DocumentRef {
         issued_on: d.issued_on.clone(),
         label,
         sha256: d.sha256.clone(),
+        status: d.status.clone(),
     }
 }
 
@@ -198,10 +201,18 @@ impl App {
         let d = documents::get(self.db.pool(), id)
             .await?
             .ok_or_else(|| AppError::not_found("document.not_found"))?;
-        if !self.in_scope(actor, &d.unit_id).await? {
-            return Err(AppError::not_found("document.not_found"));
+        if self.in_scope(actor, &d.unit_id).await? {
+            return Ok(d);
         }
-        Ok(d)
+        // A document of a case of the actor's scope issued by a unit above it (a head's
+        // annulment of a team's decision) is part of that case's file.
+        if let Some(case_id) = &d.case_id
+            && let Some(c) = cases::get(self.db.pool(), case_id).await?
+            && self.in_scope(actor, &c.unit_id).await?
+        {
+            return Ok(d);
+        }
+        Err(AppError::not_found("document.not_found"))
     }
 
     /// Cases of the actor's scope, newest first; `cursor` is the last item's `created_at|id`.

@@ -3,6 +3,7 @@
 //! verification code go on the row and into the step's audit event — and anyone can check a paper
 //! or a file against the issued one at `/verify/{code}`.
 
+mod annul;
 mod correct;
 pub mod form;
 pub mod publish;
@@ -15,6 +16,7 @@ use qltt_store::units::{self, UnitRow};
 use rand::Rng;
 use serde_json::Value;
 
+pub use annul::{ANNUL_STEP, ANNUL_STEP_LABEL, AnnulmentInput};
 pub use correct::CorrectionInput;
 pub use verify::{PdfCheck, PublicDocument};
 
@@ -174,7 +176,8 @@ impl App {
             Some(case_id) => documents::of_case_in(tx.conn(), case_id)
                 .await?
                 .into_iter()
-                .filter(|d| d.id != doc.id)
+                // An annulled decision is no basis for what follows it.
+                .filter(|d| d.id != doc.id && d.status != "annulled")
                 .map(|d| (d.kind, d.number, d.issued_on))
                 .collect(),
             None => Vec::new(),

@@ -24,6 +24,10 @@ pub struct PublicDocument {
     pub sha256: String,
     /// The number of the document that corrects this one, when corrected.
     pub corrected_by: Option<String>,
+    /// The number of the decision that annulled this one, when annulled.
+    pub annulled_by: Option<String>,
+    /// The date of that decision (dd/mm/yyyy).
+    pub annulled_on: Option<String>,
 }
 
 /// The outcome of checking a file against an issued document.
@@ -60,6 +64,18 @@ impl App {
             .await?
             .pop()
             .map(|d| d.number);
+        let (annulled_by, annulled_on) = match documents::annulments_of(pool, &doc.id).await?.pop()
+        {
+            Some(d) => (
+                Some(d.number),
+                Some(
+                    qltt_domain::format::parse_date(&d.issued_on)
+                        .map(qltt_domain::format::format_date)
+                        .unwrap_or(d.issued_on),
+                ),
+            ),
+            None => (None, None),
+        };
         let (status, status_label) = match doc.status.as_str() {
             "corrected" => ("corrected", "Đã được đính chính, thay thế"),
             "annulled" => ("annulled", "Đã bị hủy bỏ"),
@@ -78,6 +94,8 @@ impl App {
             status_label: status_label.to_string(),
             sha256,
             corrected_by,
+            annulled_by,
+            annulled_on,
         })
     }
 

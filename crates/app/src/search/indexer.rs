@@ -413,6 +413,10 @@ impl App {
                             if let Some(old) = &d.corrects_id {
                                 ops.push(self.public_op(old).await?);
                             }
+                            // An annulment: the public copy of the annulled decision says so.
+                            if let Some(old) = &d.annuls_id {
+                                ops.push(self.public_op(old).await?);
+                            }
                         }
                         None => {
                             ops.push(Op::Delete(id.clone()));

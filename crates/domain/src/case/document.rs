@@ -27,6 +27,9 @@ labelled_enum!(
     TransferDecision => "transfer_decision", "Quyết định chuyển hồ sơ vụ vi phạm có dấu hiệu tội phạm",
     Receipt => "receipt", "Biên lai thu tiền phạt",
     ClosingNote => "closing_note", "Phiếu kết thúc hồ sơ vụ việc",
+    // Decree 118/2021 appendix, form MQĐ40 (see `form_code`); issued by `annul_document`, not by
+    // a step of the procedure.
+    AnnulmentDecision => "annulment_decision", "Quyết định hủy bỏ quyết định trong xử phạt vi phạm hành chính",
 });
 
 impl DocumentKind {
@@ -59,6 +62,9 @@ impl DocumentKind {
             Receipt => "BL",
             // An internal note of the project, not a form of law.
             ClosingNote => "PKT",
+            // The project's convention ("hủy bỏ"), UNCONFIRMED like the other sanction-stage
+            // symbols; the form itself is MQĐ40.
+            AnnulmentDecision => "QĐ-HB",
         }
     }
 
@@ -74,6 +80,11 @@ impl DocumentKind {
             InspectionRecord => Some("Mẫu 06 (TT 27/2020/TT-BCT)"),
             ViolationRecord => Some("MBB01 (NĐ 118/2021/NĐ-CP)"),
             SanctionDecision => Some("MQĐ02 (NĐ 118/2021/NĐ-CP)"),
+            // The appendix list of Decree 118/2021 as quoted by thuvienphapluat.vn (copy in the
+            // GitHub repository tnt305/tai_lieu_noi_bo, src/etl/dataset/f397a2afdca63807.md):
+            // "MQĐ40 | Quyết định hủy bỏ quyết định trong xử phạt vi phạm hành chính". The code
+            // is read from that list; the form's own layout was not retrieved.
+            AnnulmentDecision => Some("MQĐ40 (NĐ 118/2021/NĐ-CP)"),
             // Decree 118/2021 has forms for these; their codes were not retrieved.
             ExplanationRecord | SeizureDecision | SeizureRecord | NoSanctionDecision
             | InstalmentDecision | PostponementDecision | CoercionDecision | TransferDecision => {

@@ -22,6 +22,7 @@
 //! [`crate::law`] and are checked by the use case.
 
 pub mod action;
+pub mod annulment;
 pub mod document;
 pub mod numbering;
 pub mod state;
@@ -31,6 +32,7 @@ pub mod transition;
 mod tests;
 
 pub use action::Action;
+pub use annulment::{AnnulmentGround, annulment_target, check_annulment_competence};
 pub use document::DocumentKind;
 pub use numbering::{DocumentNumber, FileEntry, file_numbers, parse_number, register_of};
 pub use state::{CaseState, EnforcementStatus, Origin};

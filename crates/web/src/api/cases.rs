@@ -14,6 +14,7 @@ use qltt_app::cases::input::NewCaseInput;
 use qltt_app::cases::queues::Queues;
 use qltt_app::cases::{Case, CasePage};
 use qltt_app::{Actor, ErrorKind};
+use qltt_domain::case::DocumentKind;
 use qltt_store::cases::StepRow;
 use serde::Deserialize;
 use serde_json::Value;
@@ -111,9 +112,11 @@ pub async fn act(
 /// audit event, no stored file; an `Idempotency-Key` is not kept). The PDF is marked "DỰ THẢO"
 /// (draft), its number is left blank ("Số: ……/QĐ-XPHC") and it has no QR or verification code.
 /// A step that issues no document is 422 `document.no_preview`; a step issuing two (a seizure
-/// decision and its record) previews the first.
+/// decision and its record) previews the first, or the one named by `kind`
+/// (`?kind=seizure_record`; a kind the step does not issue is 422 `document.no_preview`).
 #[utoipa::path(operation_id = "cases_act_preview", post, path = "/api/v1/cases/{id}/actions/{action}/preview",
-    params(("id" = String, Path), ("action" = String, Path, description = "a step that issues a document (see cases_act)")),
+    params(("id" = String, Path), ("action" = String, Path, description = "a step that issues a document (see cases_act)"),
+        ("kind" = Option<String>, Query, description = "which of the step's documents to preview (a document kind, e.g. seizure_record); default: the first")),
     request_body = Object,
     responses((status = 200, description = "application/pdf: the draft of the step's document", content_type = "application/pdf"),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -121,11 +124,13 @@ pub async fn preview(
     State(state): State<AppState>,
     Authed(actor): Authed,
     Path((id, action)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<PreviewQuery>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
+    let kind = preview_kind(q.kind.as_deref())?;
     match state
         .app
-        .preview_case_action(&actor, &id, &action, body)
+        .preview_case_action(&actor, &id, &action, body, kind)
         .await
     {
         Ok(p) => Ok(preview_response(&p, true)),
@@ -134,6 +139,21 @@ pub async fn preview(
             Err(ApiError::from(e).with_details(serde_json::json!({"case": current})))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewQuery {
+    kind: Option<String>,
+}
+
+/// The document kind a preview asks for (`None`, or an empty value: the step's first document);
+/// 400 `document.invalid_kind` for a name that is no kind at all.
+pub fn preview_kind(raw: Option<&str>) -> Result<Option<DocumentKind>, qltt_app::AppError> {
+    match raw.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(k) => Ok(Some(DocumentKind::parse(k)?)),
     }
 }
 

@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use qltt_app::documents::CorrectionInput;
 use qltt_app::documents::publish::PublicationInput;
+use qltt_app::documents::{AnnulmentInput, CorrectionInput};
 use qltt_store::documents::DocumentRow;
 use qltt_store::publications::PublicationRow;
 use serde::Serialize;
@@ -101,6 +101,34 @@ pub async fn correct(
     ApiJson(input): ApiJson<CorrectionInput>,
 ) -> ApiResult<(StatusCode, Json<DocumentView>)> {
     let row = state.app.correct_document(&actor, &id, input).await?;
+    let content = serde_json::from_str(&row.content).unwrap_or(Value::Null);
+    let verify_url = row.verify_code.as_deref().map(|c| state.app.verify_url(c));
+    Ok((
+        StatusCode::CREATED,
+        Json(DocumentView {
+            row,
+            content,
+            verify_url,
+        }),
+    ))
+}
+
+/// Annuls an issued sanction decision in full (Decree 118/2021/NĐ-CP Art. 13): a new numbered
+/// annulment decision (form MQĐ40) names it, the ground of Art. 13(1) and the reason; the old one's
+/// status becomes `annulled` (its PDF and hash stay as issued) and its case goes back to
+/// `violation_recorded` without the decision's fines, so a new decision, a decision not to
+/// sanction or the transfer can follow. Signed by the issuer's title or a higher one, in scope.
+#[utoipa::path(operation_id = "documents_annul", post, path = "/api/v1/documents/{id}/annul", params(("id" = String, Path)),
+    request_body = AnnulmentInput,
+    responses((status = 201, body = DocumentView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn annul(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AnnulmentInput>,
+) -> ApiResult<(StatusCode, Json<DocumentView>)> {
+    let row = state.app.annul_document(&actor, &id, input).await?;
     let content = serde_json::from_str(&row.content).unwrap_or(Value::Null);
     let verify_url = row.verify_code.as_deref().map(|c| state.app.verify_url(c));
     Ok((

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cases;
 pub mod charts;
 pub mod commitments;
+pub mod document_annul;
 pub mod documents;
 pub mod exhibit_register;
 pub mod exhibits;
@@ -75,6 +76,7 @@ fn guarded_routes() -> (Router<AppState>, Vec<RouteRow>) {
         "/cases/new" => get(cases::new_form),
         "/cases/{id}" => get(cases::detail),
         "/cases/{id}/actions/{action}/preview" => post(cases::preview),
+        "/documents/{id}/annul" => get(document_annul::form).post(document_annul::submit),
         "/commitments" => get(commitments::list).post(commitments::create),
         "/commitments/{id}" => get(commitments::detail).post(commitments::act),
         "/office" => get(office::list).post(office::register),

@@ -324,6 +324,34 @@ pub fn build(i: &FormInput<'_>) -> Document {
                 amounts.push(money("Tiền chậm nộp", l));
             }
         }
+        K::AnnulmentDecision => {
+            // Decree 118/2021 Art. 13: the decision annulled, the ground and the reason.
+            let annuls = body.get("annuls").unwrap_or(&Value::Null);
+            let named = format!(
+                "{} số {} ngày {}",
+                s(annuls, "/title").unwrap_or("Quyết định"),
+                s(annuls, "/number").unwrap_or(""),
+                short_date(annuls, "/issued_on").unwrap_or_default()
+            );
+            bases.push(format!("Căn cứ {named};"));
+            if let Some(n) = s(body, "/delegation_no") {
+                bases.push(format!("Căn cứ Quyết định giao quyền số {n};"));
+            }
+            parties.extend(offender);
+            sections.push(fields(&[
+                ("Quyết định bị hủy bỏ", Some(named)),
+                (
+                    "Căn cứ hủy bỏ",
+                    match (s(body, "/ground_label"), s(body, "/ground_basis")) {
+                        (Some(l), Some(b)) => Some(format!("{l} ({b})")),
+                        (Some(l), None) => Some(l.to_string()),
+                        _ => None,
+                    },
+                ),
+            ]));
+            sections.extend(text_section("Lý do", s(body, "/reason")));
+            sections.extend(text_section("Hướng xử lý tiếp theo", s(body, "/next_step")));
+        }
         K::ClosingNote => {
             parties.extend(offender);
             sections.push(fields(&[("Ngày kết thúc", short_date(body, "/closed_on"))]));

@@ -483,7 +483,8 @@ fn codes_are_the_ones_of_ins_md_and_read_back() {
             "coercion_decision",
             "transfer_decision",
             "receipt",
-            "closing_note"
+            "closing_note",
+            "annulment_decision"
         ]
     );
     for s in CaseState::ALL {

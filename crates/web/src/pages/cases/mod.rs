@@ -279,8 +279,27 @@ pub struct StepForm {
     pub action: &'static str,
     pub label: &'static str,
     pub fields: Vec<Field>,
-    /// The step issues a document: its form has a "Xem trước" (preview) button.
-    pub preview: bool,
+    /// The documents the step issues, each with its "Xem trước" (preview) button: (kind, button
+    /// text). A step issuing two (a seizure decision and its record) offers both.
+    pub previews: Vec<(&'static str, String)>,
+}
+
+/// The preview buttons of a step: "Xem trước" for its one document, or one per document named by
+/// its type word ("Xem trước quyết định", "Xem trước biên bản").
+pub fn preview_buttons(action: Action) -> Vec<(&'static str, String)> {
+    let kinds = action.documents();
+    kinds
+        .iter()
+        .map(|k| {
+            let text = if kinds.len() == 1 {
+                "Xem trước".to_string()
+            } else {
+                let word = k.label().split(' ').take(2).collect::<Vec<_>>().join(" ");
+                format!("Xem trước {}", word.to_lowercase())
+            };
+            (k.as_str(), text)
+        })
+        .collect()
 }
 
 /// The preview form: the step's JSON body as built by `assets/cases.js` (the CSRF token is
@@ -289,6 +308,9 @@ pub struct StepForm {
 pub struct PreviewForm {
     #[serde(default)]
     body: String,
+    /// Which of the step's documents (a step issuing two offers both); empty: the first.
+    #[serde(default)]
+    kind: String,
 }
 
 /// `POST /cases/{id}/actions/{action}/preview`: the draft PDF of the document the step would
@@ -314,9 +336,13 @@ pub async fn preview(
             }
         }
     };
+    let kind = match crate::api::cases::preview_kind(Some(&form.kind)) {
+        Ok(k) => k,
+        Err(e) => return error_page(layout, &e),
+    };
     match state
         .app
-        .preview_case_action(&actor, &id, &action, body)
+        .preview_case_action(&actor, &id, &action, body, kind)
         .await
     {
         Ok(p) => crate::api::cases::preview_response(&p, true),
@@ -348,9 +374,8 @@ struct DetailPage {
     unit_name: String,
     origin_label: String,
     deadlines: Vec<DeadlineRow>,
-    /// number, title, date (dd/mm/yyyy)
-    /// (number, title, date, id)
-    documents: Vec<(String, String, String, String)>,
+    /// (number, title, date dd/mm/yyyy, id, status note, whether this officer may annul it)
+    documents: Vec<(String, String, String, String, &'static str, bool)>,
     /// code, facts, fine (formatted, empty before the decision)
     violations: Vec<(String, String, String)>,
     steps: Vec<StepView>,
@@ -403,9 +428,13 @@ pub async fn detail(
     for s in steps_raw {
         steps.push(StepView {
             when: parse_ts(&s.at).map(format_instant).unwrap_or_default(),
-            label: Action::parse(&s.action)
-                .map(|a| a.label().to_string())
-                .unwrap_or(s.action.clone()),
+            label: match Action::parse(&s.action) {
+                Ok(a) => a.label().to_string(),
+                Err(_) if s.action == qltt_app::documents::ANNUL_STEP => {
+                    qltt_app::documents::ANNUL_STEP_LABEL.to_string()
+                }
+                Err(_) => s.action.clone(),
+            },
             who: app.officer_label(&s.actor_id).await.unwrap_or_default(),
             to: CaseState::parse(&s.to_state)
                 .map(|x| x.label().to_string())
@@ -517,7 +546,7 @@ pub async fn detail(
                         action: action.as_str(),
                         label: action.label(),
                         fields: forms::fields(action, &vts, &officers, &acts, &held),
-                        preview: !action.documents().is_empty(),
+                        previews: preview_buttons(action),
                     });
                 }
             }
@@ -541,6 +570,16 @@ pub async fn detail(
                 d.label.clone(),
                 day_text(&d.issued_on),
                 d.id.clone(),
+                match d.status.as_str() {
+                    "annulled" => "đã bị hủy bỏ",
+                    "corrected" => "đã được đính chính",
+                    _ => "",
+                },
+                // Decree 118/2021 Art. 13: a sanction decision in force may be annulled (the
+                // use case checks the signer's competence and the case's state).
+                d.kind == "sanction_decision"
+                    && d.status == "issued"
+                    && actor.may(Permission::HandleCases),
             )
         })
         .collect();
