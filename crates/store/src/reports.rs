@@ -553,6 +553,82 @@ pub async fn pending_cases(
     Ok(out)
 }
 
+/// Adds what `cases` contribute to `unit_id` (the first build of a unit's roll-ups): their facts
+/// are inserted and their sums added to `report_daily` once per key, instead of once per fact. A
+/// case that already has facts goes through [`replace_case`] instead, so the sums stay right
+/// whatever the roll-ups held. Returns the cases written.
+pub async fn add_cases(
+    tx: &mut WriteTx,
+    unit_id: &str,
+    cases: &[(String, Vec<FactRow>)],
+) -> Result<usize, StoreError> {
+    let ids: Vec<String> = cases.iter().map(|(id, _)| id.clone()).collect();
+    let mut known = std::collections::HashSet::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let sql = format!(
+            "SELECT DISTINCT case_id FROM report_facts WHERE case_id IN ({})",
+            crate::placeholders(1, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(&sql);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        known.extend(q.fetch_all(tx.conn()).await?.into_iter().map(|r| r.0));
+    }
+    let mut written = 0;
+    let mut sums: std::collections::BTreeMap<FactRow, i64> = std::collections::BTreeMap::new();
+    let mut rows: Vec<(&str, &FactRow)> = Vec::new();
+    for (case_id, facts) in cases {
+        if known.contains(case_id) {
+            if replace_case(tx, case_id, unit_id, facts).await? {
+                written += 1;
+            }
+            continue;
+        }
+        if facts.is_empty() {
+            continue;
+        }
+        written += 1;
+        for f in facts {
+            rows.push((case_id, f));
+            let key = FactRow {
+                value: 0,
+                ..f.clone()
+            };
+            *sums.entry(key).or_insert(0) += f.value;
+        }
+    }
+    // 25 rows of 8 values a statement: under the 250 parameters that keep sqlx's SQLite driver
+    // fast (see IDS_PER_QUERY).
+    for chunk in rows.chunks(25) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", crate::placeholders(i * 8 + 1, 8)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO report_facts (case_id, unit_id, day, measure, vgroup, channel, agency, value) \
+             VALUES {values}"
+        );
+        let mut q = sqlx::query(&sql);
+        for (case_id, f) in chunk {
+            q = q
+                .bind(case_id.to_string())
+                .bind(unit_id.to_string())
+                .bind(f.day.clone())
+                .bind(f.measure.clone())
+                .bind(f.vgroup.clone())
+                .bind(f.channel.clone())
+                .bind(f.agency.clone())
+                .bind(f.value);
+        }
+        q.execute(tx.conn()).await?;
+    }
+    for (key, value) in &sums {
+        add_daily(tx, unit_id, key, *value).await?;
+    }
+    Ok(written)
+}
+
 /// Sets what a case contributes to one unit in `report_facts` without touching `report_daily`
 /// (the reconciliation sets the differing `report_daily` rows itself).
 pub async fn set_case_facts(

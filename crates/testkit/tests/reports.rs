@@ -552,3 +552,88 @@ on_both!(
     reconciliation_finds_wrong_case_facts_behind_right_totals,
     wrong_case_facts_behind_right_totals
 );
+
+/// Roll-ups built from nothing (a generated set, or after they were lost): the repair adds each
+/// unit's cases in batches with an audit event `reports.rollup_built`, and the figures, the daily
+/// sums and every case's facts then equal a recomputation.
+async fn rollups_built_from_nothing(t: TestApp) {
+    let tokens: HashMap<&str, String> = [
+        ("qn.doitruong1", t.login("qn.doitruong1").await),
+        ("qn.chicuctruong", t.login("qn.chicuctruong").await),
+        ("bn.chicuctruong", t.login("bn.chicuctruong").await),
+        ("admin", t.login("admin").await),
+    ]
+    .into_iter()
+    .collect();
+    for (unit, lot, outcome) in [
+        (0, Some(3_000_000), 3),
+        (0, None, 1),
+        (1, None, 2),
+        (2, None, 4),
+    ] {
+        let p = Plan {
+            unit,
+            origin: unit % 3,
+            violation: true,
+            joint_police: unit == 1,
+            acts: vec![0, 2],
+            back: 6,
+            lot,
+            outcome,
+            confiscate: false,
+            correct: false,
+        };
+        drive(&t, &tokens, &p).await;
+    }
+    t.app.reports_catch_up().await.unwrap();
+    let pool = t.app.db.pool();
+    let snapshot = || async {
+        let daily: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT unit_id, day, measure, value FROM report_daily ORDER BY unit_id, day, measure, vgroup, channel, agency",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let facts: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT case_id, day, measure, value FROM report_facts ORDER BY case_id, day, measure, vgroup, channel, agency",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        (daily, facts)
+    };
+    let kept = snapshot().await;
+    assert!(!kept.0.is_empty() && !kept.1.is_empty());
+    t.sql("DELETE FROM report_daily").await;
+    t.sql("DELETE FROM report_facts").await;
+    let r = t.app.reports_reconcile(false).await.unwrap();
+    assert!(
+        !r.differences.is_empty() && r.wrong_fact_count == 4,
+        "{r:?}"
+    );
+    let r = t.app.reports_reconcile(true).await.unwrap();
+    assert!(r.repaired);
+    // What the job had written, row for row.
+    assert_eq!(snapshot().await, kept);
+    let (built,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE action = 'reports.rollup_built'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(built, 3, "one batch for each of the three units");
+    let r = t.app.reports_reconcile(false).await.unwrap();
+    assert!(r.differences.is_empty() && r.wrong_fact_count == 0, "{r:?}");
+    for root in ["QN", "BN", "TW"] {
+        check(&t, &tokens["admin"], root, "2026-01-01", TODAY)
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        qltt_store::audit::verify(pool).await.unwrap(),
+        qltt_store::audit::Verification::Intact { .. }
+    ));
+}
+on_both!(
+    rollups_are_built_from_nothing_case_by_case,
+    rollups_built_from_nothing
+);
