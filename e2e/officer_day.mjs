@@ -668,6 +668,45 @@ async function main() {
     await head.context().close();
   });
 
+  // ---- Annulment (Decree 118/2021 Art. 13): the head of the province annuls a decision of a
+  // demo case that was issued in error. The day's decision above confiscated the lot and cannot
+  // be annulled here (the goods would have to come back), so a demo case with a decision in
+  // force that confiscated nothing and received no payment is taken.
+  await step('the unit head annuls a decision issued in error', async () => {
+    const chief = watch(await (await browser.newContext(desktop)).newPage(), 'qn.chicuctruong');
+    await signIn(chief, base, 'qn.chicuctruong');
+    let target;
+    let cursor = '';
+    for (let n = 0; n < 10 && !target; n++) {
+      const r = await chief.request.get(`${base}/api/v1/cases?state=sanctioned&limit=100${cursor}`);
+      check(r.ok(), `GET /api/v1/cases?state=sanctioned: ${r.status()}`);
+      const body = await r.json();
+      for (const c of body.items) {
+        const confiscated = Object.values(c.data || {}).some((s) => s && Array.isArray(s.confiscated_exhibits) && s.confiscated_exhibits.length > 0);
+        const decision = c.documents.find((d) => d.kind === 'sanction_decision' && d.status === 'issued');
+        if (decision && !confiscated && c.payments.length === 0) {
+          target = { id: c.id, number: decision.number };
+          break;
+        }
+      }
+      if (!body.next_cursor) break;
+      cursor = `&cursor=${encodeURIComponent(body.next_cursor)}`;
+    }
+    check(target, 'a demo case with a sanction decision in force, nothing confiscated, nothing paid');
+    log(`  annulling ${target.number} of case ${target.id}`);
+    await chief.goto(`${base}/cases/${target.id}`);
+    const row = chief.locator('ol.documents li', { hasText: target.number });
+    await Promise.all([chief.waitForNavigation({ waitUntil: 'load' }), row.getByRole('link', { name: 'Hủy bỏ' }).click()]);
+    await sees(chief, 'Hủy bỏ quyết định', target.number, 'Có hiệu lực', 'Mẫu MQĐ40');
+    await chief.getByLabel(/Căn cứ hủy bỏ/).selectOption({ index: 1 });
+    await chief.getByLabel(/Lý do/).fill('Quyết định được ban hành khi chưa xác minh đủ tình tiết của vụ việc.');
+    await shot(chief, 'annul-form');
+    await submitForm(chief, chief.getByRole('button', { name: 'Xác nhận hủy bỏ quyết định' }), /\/cases\//);
+    await sees(chief, 'Đã lập biên bản vi phạm', '/QĐ-HB', 'đã bị hủy bỏ');
+    await shot(chief, 'annulled');
+    await chief.context().close();
+  });
+
   currentStep = '(end)';
   check(problems.length === 0, `the pages reported errors:\n  ${problems.join('\n  ')}`);
   finished = true;

@@ -254,40 +254,85 @@ pub async fn case_of_exhibit(
     Ok(row.map(|r| r.0))
 }
 
-/// Adds `delta` to one roll-up row, creating it; a row that falls to zero goes.
-async fn add_daily(
+/// Adds each delta to its day row (unit, key) and the deltas summed by month to the month rows,
+/// creating rows and deleting those that fall to zero. The two tables change in the same
+/// transaction, so a month row always equals the sum of its day rows.
+async fn add_sums(
     tx: &mut WriteTx,
+    deltas: &std::collections::BTreeMap<(String, FactRow), i64>,
+) -> Result<(), StoreError> {
+    let mut months: std::collections::BTreeMap<(String, FactRow), i64> =
+        std::collections::BTreeMap::new();
+    for ((unit_id, f), delta) in deltas {
+        if *delta == 0 {
+            continue;
+        }
+        add_to(tx, "report_daily", "day", unit_id, &f.day, f, *delta).await?;
+        let month = FactRow {
+            day: f.day.get(..7).unwrap_or(&f.day).to_string(),
+            ..f.clone()
+        };
+        *months.entry((unit_id.clone(), month)).or_insert(0) += delta;
+    }
+    for ((unit_id, f), delta) in &months {
+        if *delta != 0 {
+            add_to(tx, "report_monthly", "month", unit_id, &f.day, f, *delta).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A fact's key (its value zeroed), with the unit it counts under.
+fn sum_key(unit_id: &str, f: &FactRow) -> (String, FactRow) {
+    (
+        unit_id.to_string(),
+        FactRow {
+            value: 0,
+            ..f.clone()
+        },
+    )
+}
+
+/// Adds `delta` to the row of `table` (`report_daily` or `report_monthly`, whose period column
+/// is `col`) at `at`; deletes it when it falls to zero.
+async fn add_to(
+    tx: &mut WriteTx,
+    table: &str,
+    col: &str,
     unit_id: &str,
+    at: &str,
     f: &FactRow,
     delta: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO report_daily (unit_id, day, measure, vgroup, channel, agency, value) \
+    let (value,): (i64,) = sqlx::query_as(&format!(
+        "INSERT INTO {table} (unit_id, {col}, measure, vgroup, channel, agency, value) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (unit_id, day, measure, vgroup, channel, agency) \
-         DO UPDATE SET value = report_daily.value + excluded.value",
-    )
+         ON CONFLICT (unit_id, {col}, measure, vgroup, channel, agency) \
+         DO UPDATE SET value = {table}.value + excluded.value RETURNING value"
+    ))
     .bind(unit_id)
-    .bind(&f.day)
+    .bind(at)
     .bind(&f.measure)
     .bind(&f.vgroup)
     .bind(&f.channel)
     .bind(&f.agency)
     .bind(delta)
-    .execute(tx.conn())
+    .fetch_one(tx.conn())
     .await?;
-    sqlx::query(
-        "DELETE FROM report_daily WHERE unit_id = $1 AND day = $2 AND measure = $3 \
-         AND vgroup = $4 AND channel = $5 AND agency = $6 AND value = 0",
-    )
-    .bind(unit_id)
-    .bind(&f.day)
-    .bind(&f.measure)
-    .bind(&f.vgroup)
-    .bind(&f.channel)
-    .bind(&f.agency)
-    .execute(tx.conn())
-    .await?;
+    if value == 0 {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE unit_id = $1 AND {col} = $2 AND measure = $3 \
+             AND vgroup = $4 AND channel = $5 AND agency = $6"
+        ))
+        .bind(unit_id)
+        .bind(at)
+        .bind(&f.measure)
+        .bind(&f.vgroup)
+        .bind(&f.channel)
+        .bind(&f.agency)
+        .execute(tx.conn())
+        .await?;
+    }
     Ok(())
 }
 
@@ -331,8 +376,15 @@ pub async fn replace_case(
     if old == new {
         return Ok(false);
     }
+    // Only the keys whose sums change are written: the old facts' values leave, the new ones
+    // enter, per key.
+    let mut deltas: std::collections::BTreeMap<(String, FactRow), i64> =
+        std::collections::BTreeMap::new();
     for (u, f) in &old {
-        add_daily(tx, u, f, -f.value).await?;
+        *deltas.entry(sum_key(u, f)).or_insert(0) -= f.value;
+    }
+    for (u, f) in &new {
+        *deltas.entry(sum_key(u, f)).or_insert(0) += f.value;
     }
     sqlx::query("DELETE FROM report_facts WHERE case_id = $1")
         .bind(case_id)
@@ -353,8 +405,8 @@ pub async fn replace_case(
         .bind(f.value)
         .execute(tx.conn())
         .await?;
-        add_daily(tx, u, f, f.value).await?;
     }
+    add_sums(tx, &deltas).await?;
     Ok(true)
 }
 
@@ -385,7 +437,8 @@ impl GroupKey {
 }
 
 /// Sums per (key, measure) over the subtree of `root` (merged units included), days in
-/// `[from, to]` (`from` = None: since the beginning).
+/// `[from, to]` (`from` = None: since the beginning), from the day rows alone: for cuts by day
+/// (at most a year); other reports read [`split_sums`].
 pub async fn sums(
     pool: &AnyPool,
     root: &str,
@@ -411,6 +464,89 @@ pub async fn sums(
         .bind(to)
         .fetch_all(pool)
         .await?)
+}
+
+/// One key's sums over a period: in the period, and everything up to its end (what outstanding
+/// fines need); `rows_in_period` counts the roll-up rows in the period (a key with rows only
+/// before it is not a row of the report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitSum {
+    pub key: String,
+    pub measure: String,
+    pub in_period: i64,
+    pub to_date: i64,
+    pub rows_in_period: i64,
+}
+
+/// Sums per (key, measure) over the subtree of `root` (merged units included) up to `to`, split
+/// at `from`, in one statement: whole months from `report_monthly`, the months cut by `from` or
+/// `to` from `report_daily` (see [`RollupPlan`]). `key` may not be [`GroupKey::Day`] (a month
+/// row has no day): cut by day with [`sums`].
+pub async fn split_sums(
+    pool: &AnyPool,
+    root: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    key: GroupKey,
+) -> Result<Vec<SplitSum>, StoreError> {
+    use qltt_domain::report::RollupPlan;
+    debug_assert!(key != GroupKey::Day, "split_sums cannot cut by day");
+    let plan = RollupPlan::new(from, to);
+    let (km, kd) = match key {
+        GroupKey::Month => ("month", "SUBSTR(day, 1, 7)"),
+        other => (other.expr(), other.expr()),
+    };
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    // At most two day ranges; an absent one matches nothing.
+    let range = |i: usize| {
+        plan.day_ranges
+            .get(i)
+            .map_or(("9".to_string(), "0".to_string()), |(a, b)| {
+                (day(*a), day(*b))
+            })
+    };
+    let (a1, b1) = range(0);
+    let (a2, b2) = range(1);
+    let scope = crate::units::SCOPE_SUBQUERY;
+    let sql = format!(
+        "SELECT k, measure, CAST(SUM(p) AS BIGINT), CAST(SUM(v) AS BIGINT), \
+         CAST(SUM(n) AS BIGINT) FROM (\
+         SELECT CAST({km} AS TEXT) AS k, measure, \
+           CASE WHEN month >= $2 THEN value ELSE 0 END AS p, value AS v, \
+           CASE WHEN month >= $2 THEN 1 ELSE 0 END AS n \
+         FROM report_monthly WHERE unit_id IN ({scope}) AND month <= $3 AND month <> $4 \
+         UNION ALL \
+         SELECT CAST({kd} AS TEXT) AS k, measure, \
+           CASE WHEN day >= $5 THEN value ELSE 0 END AS p, value AS v, \
+           CASE WHEN day >= $5 THEN 1 ELSE 0 END AS n \
+         FROM report_daily WHERE unit_id IN ({scope}) \
+           AND ((day >= $6 AND day <= $7) OR (day >= $8 AND day <= $9))\
+         ) t GROUP BY k, measure"
+    );
+    let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(&sql)
+        .bind(root)
+        .bind(&plan.period_month)
+        .bind(&plan.months_to)
+        .bind(plan.skip_month.as_deref().unwrap_or(""))
+        .bind(day(from))
+        .bind(a1)
+        .bind(b1)
+        .bind(a2)
+        .bind(b2)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(key, measure, in_period, to_date, rows_in_period)| SplitSum {
+                key,
+                measure,
+                in_period,
+                to_date,
+                rows_in_period,
+            },
+        )
+        .collect())
 }
 
 /// The cases behind a figure: those with a fact of `measure` in the subtree and days, newest
@@ -576,7 +712,8 @@ pub async fn add_cases(
         known.extend(q.fetch_all(tx.conn()).await?.into_iter().map(|r| r.0));
     }
     let mut written = 0;
-    let mut sums: std::collections::BTreeMap<FactRow, i64> = std::collections::BTreeMap::new();
+    let mut sums: std::collections::BTreeMap<(String, FactRow), i64> =
+        std::collections::BTreeMap::new();
     let mut rows: Vec<(&str, &FactRow)> = Vec::new();
     for (case_id, facts) in cases {
         if known.contains(case_id) {
@@ -591,11 +728,7 @@ pub async fn add_cases(
         written += 1;
         for f in facts {
             rows.push((case_id, f));
-            let key = FactRow {
-                value: 0,
-                ..f.clone()
-            };
-            *sums.entry(key).or_insert(0) += f.value;
+            *sums.entry(sum_key(unit_id, f)).or_insert(0) += f.value;
         }
     }
     // 25 rows of 8 values a statement: under the 250 parameters that keep sqlx's SQLite driver
@@ -623,9 +756,7 @@ pub async fn add_cases(
         }
         q.execute(tx.conn()).await?;
     }
-    for (key, value) in &sums {
-        add_daily(tx, unit_id, key, *value).await?;
-    }
+    add_sums(tx, &sums).await?;
     Ok(written)
 }
 
@@ -663,29 +794,118 @@ pub async fn set_case_facts(
     Ok(())
 }
 
-/// Sets one roll-up row to `value` (a zero row goes).
+/// Sets one day row to `value` (a zero row goes), leaving its month's row alone: the
+/// reconciliation compares and repairs the month rows on their own, against the day rows.
 pub async fn set_daily(tx: &mut WriteTx, row: &DailyRow) -> Result<(), StoreError> {
-    if row.value == 0 {
-        sqlx::query(
-            "DELETE FROM report_daily WHERE unit_id = $1 AND day = $2 AND measure = $3 \
-             AND vgroup = $4 AND channel = $5 AND agency = $6",
+    let key = [&row.measure, &row.vgroup, &row.channel, &row.agency];
+    set_row(
+        tx,
+        "report_daily",
+        "day",
+        &row.unit_id,
+        &row.day,
+        key,
+        row.value,
+    )
+    .await
+}
+
+/// Sets the row of `table` (period column `col`) at (`unit_id`, `at`, `key`) to `value`; a zero
+/// row goes.
+async fn set_row(
+    tx: &mut WriteTx,
+    table: &str,
+    col: &str,
+    unit_id: &str,
+    at: &str,
+    [measure, vgroup, channel, agency]: [&String; 4],
+    value: i64,
+) -> Result<(), StoreError> {
+    let sql = if value == 0 {
+        format!(
+            "DELETE FROM {table} WHERE unit_id = $1 AND {col} = $2 AND measure = $3 \
+             AND vgroup = $4 AND channel = $5 AND agency = $6"
         )
     } else {
-        sqlx::query(
-            "INSERT INTO report_daily (unit_id, day, measure, vgroup, channel, agency, value) \
+        format!(
+            "INSERT INTO {table} (unit_id, {col}, measure, vgroup, channel, agency, value) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (unit_id, day, measure, vgroup, channel, agency) \
-             DO UPDATE SET value = excluded.value",
+             ON CONFLICT (unit_id, {col}, measure, vgroup, channel, agency) \
+             DO UPDATE SET value = excluded.value"
         )
+    };
+    let mut q = sqlx::query(&sql)
+        .bind(unit_id)
+        .bind(at)
+        .bind(measure)
+        .bind(vgroup)
+        .bind(channel)
+        .bind(agency);
+    if value != 0 {
+        q = q.bind(value);
     }
-    .bind(&row.unit_id)
-    .bind(&row.day)
-    .bind(&row.measure)
-    .bind(&row.vgroup)
-    .bind(&row.channel)
-    .bind(&row.agency)
-    .bind(row.value)
-    .execute(tx.conn())
-    .await?;
+    q.execute(tx.conn()).await?;
     Ok(())
+}
+
+/// A row of `report_monthly` (`month` is "YYYY-MM").
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+pub struct MonthlyRow {
+    pub unit_id: String,
+    pub month: String,
+    pub measure: String,
+    pub vgroup: String,
+    pub channel: String,
+    pub agency: String,
+    pub value: i64,
+}
+
+/// A unit's non-zero month rows.
+pub async fn monthly_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: &str,
+) -> Result<Vec<MonthlyRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT unit_id, month, measure, vgroup, channel, agency, value FROM report_monthly \
+         WHERE unit_id = $1 AND value <> 0",
+    )
+    .bind(unit_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The sums of a unit's day rows in the months `[first, last]`, as month rows.
+pub async fn months_from_daily(
+    conn: &mut AnyConnection,
+    unit_id: &str,
+    first: &str,
+    last: &str,
+) -> Result<Vec<MonthlyRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT unit_id, SUBSTR(day, 1, 7) AS month, measure, vgroup, channel, agency, \
+         CAST(SUM(value) AS BIGINT) AS value FROM report_daily \
+         WHERE unit_id = $1 AND day >= $2 AND day <= $3 \
+         GROUP BY unit_id, SUBSTR(day, 1, 7), measure, vgroup, channel, agency",
+    )
+    .bind(unit_id)
+    .bind(format!("{first}-01"))
+    .bind(format!("{last}-31"))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Sets one month row to `value` (a zero row goes): the reconciliation's repair of a month row
+/// that no longer equals the sum of its days.
+pub async fn set_monthly(tx: &mut WriteTx, row: &MonthlyRow) -> Result<(), StoreError> {
+    let key = [&row.measure, &row.vgroup, &row.channel, &row.agency];
+    set_row(
+        tx,
+        "report_monthly",
+        "month",
+        &row.unit_id,
+        &row.month,
+        key,
+        row.value,
+    )
+    .await
 }

@@ -151,11 +151,24 @@ async fn check(
     from: &str,
     to: &str,
 ) -> Result<(), TestCaseError> {
+    check_by(t, admin, root_code, from, to, "unit").await
+}
+
+/// As [`check`], with the rows cut by `group_by` (a trend reads whole months from the month
+/// roll-up and the months cut by the period's ends by day; a cut by day reads day rows).
+async fn check_by(
+    t: &TestApp,
+    admin: &str,
+    root_code: &str,
+    from: &str,
+    to: &str,
+    group_by: &str,
+) -> Result<(), TestCaseError> {
     let root = t.unit_id(root_code).await;
     let (s, r) = t
         .get(
             admin,
-            &format!("/api/v1/reports/summary?unit={root}&from={from}&to={to}&group_by=unit"),
+            &format!("/api/v1/reports/summary?unit={root}&from={from}&to={to}&group_by={group_by}"),
         )
         .await;
     prop_assert_eq!(s, 200, "{}", r);
@@ -232,7 +245,14 @@ async fn figures_equal_a_recomputation(t: TestApp) {
                     for root in ["TW", "QN", "QN-D1", "BN"] {
                         check(&t, &admin, root, "2026-01-01", TODAY).await?;
                     }
-                    check(&t, &admin, "QN", &day(10), &day(3)).await
+                    check(&t, &admin, "QN", &day(10), &day(3)).await?;
+                    // Periods whose ends cut months in different ways (the month roll-up
+                    // answers whole months, the day roll-up the cut ones), each view.
+                    check_by(&t, &admin, "TW", "2026-01-20", TODAY, "month").await?;
+                    check_by(&t, &admin, "TW", "2026-02-01", "2026-02-28", "day").await?;
+                    check_by(&t, &admin, "QN", "2026-02-10", "2026-02-28", "group").await?;
+                    check_by(&t, &admin, "TW", "2026-01-01", "2026-02-28", "channel").await?;
+                    check_by(&t, &admin, "TW", "2026-02-27", "2026-03-02", "quarter").await
                 })
             })
         })
@@ -309,6 +329,38 @@ async fn reconciliation_finds_and_repairs_drift(t: TestApp) {
             .differences
             .is_empty()
     );
+    // The month roll-up drifts on its own (its day rows are right): found as month rows
+    // ("2026-03"), set back to the sum of their days, audited; the figures are right again.
+    t.sql("UPDATE report_monthly SET value = value + 5 WHERE measure = 'violations'")
+        .await;
+    let r = t.app.reports_reconcile(false).await.unwrap();
+    assert!(!r.differences.is_empty());
+    assert!(
+        r.differences
+            .iter()
+            .all(|d| d.day.len() == 7 && d.measure == "violations" && d.rollup == d.source + 5),
+        "{:?}",
+        r.differences
+    );
+    let admin = tokens["admin"].clone();
+    let r = t.app.reports_reconcile(true).await.unwrap();
+    assert!(r.repaired);
+    let r = t.app.reports_reconcile(false).await.unwrap();
+    assert!(r.differences.is_empty(), "{:?}", r.differences);
+    let (month_repairs,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'reports.rollup_repaired' \
+         AND details LIKE '%report_monthly%'",
+    )
+    .fetch_one(t.app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(month_repairs, 1);
+    for root in ["QN", "TW"] {
+        check_by(&t, &admin, root, "2026-01-01", "2026-02-28", "month")
+            .await
+            .unwrap();
+        check(&t, &admin, root, "2026-01-01", TODAY).await.unwrap();
+    }
 }
 on_both!(
     reconciliation_reports_drift_and_repairs_it,
@@ -604,7 +656,19 @@ async fn rollups_built_from_nothing(t: TestApp) {
     };
     let kept = snapshot().await;
     assert!(!kept.0.is_empty() && !kept.1.is_empty());
+    let months = || async {
+        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT unit_id, month, measure, value FROM report_monthly ORDER BY unit_id, month, measure, vgroup, channel, agency",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        rows
+    };
+    let kept_months = months().await;
+    assert!(!kept_months.is_empty());
     t.sql("DELETE FROM report_daily").await;
+    t.sql("DELETE FROM report_monthly").await;
     t.sql("DELETE FROM report_facts").await;
     let r = t.app.reports_reconcile(false).await.unwrap();
     assert!(
@@ -615,6 +679,7 @@ async fn rollups_built_from_nothing(t: TestApp) {
     assert!(r.repaired);
     // What the job had written, row for row.
     assert_eq!(snapshot().await, kept);
+    assert_eq!(months().await, kept_months);
     let (built,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE action = 'reports.rollup_built'")
             .fetch_one(pool)

@@ -483,7 +483,62 @@ async fn renames_reach_the_records_that_show_the_name(t: TestApp) {
     );
 }
 
+/// A unit moved to another province takes its records' scope with it (the job re-reads its
+/// subtree); a rename alone is a lighter entry (`unit.renamed`: nothing's scope changed).
+async fn a_moved_unit_takes_its_records_to_the_new_scope(t: TestApp) {
+    let qn = t.login("qn.ksv1").await;
+    let qn_head = t.login("qn.chicuctruong").await;
+    let bn_head = t.login("bn.chicuctruong").await;
+    let admin = t.login("admin").await;
+    let id = register(
+        &t,
+        &qn,
+        "QN-D1",
+        json!({"name": "Tạp hóa Vân Đồn Biển Xanh", "kind": "household", "address": "2 Cái Rồng, Vân Đồn"}),
+    )
+    .await;
+    t.app.search_catch_up().await.unwrap();
+    let (_, b) = search(&t, &qn_head, "tap hoa van don bien xanh").await;
+    assert_eq!(ids(&b).first(), Some(&id), "{b}");
+    let (_, b) = search(&t, &bn_head, "tap hoa van don bien xanh").await;
+    assert!(!ids(&b).contains(&id), "{b}");
+
+    let d1 = t.unit_id("QN-D1").await;
+    let (s, b) = t
+        .patch(
+            &admin,
+            &format!("/api/v1/units/{d1}"),
+            json!({"name": "Đội QLTT số 1 (Vân Đồn)"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = t
+        .patch(
+            &admin,
+            &format!("/api/v1/units/{d1}"),
+            json!({"parent_id": t.unit_id("BN").await}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let topics: Vec<(String,)> = sqlx::query_as(
+        "SELECT topic FROM outbox WHERE entity_id = $1 AND topic LIKE 'unit.%' ORDER BY id",
+    )
+    .bind(&d1)
+    .fetch_all(t.app.db.pool())
+    .await
+    .unwrap();
+    let topics: Vec<&str> = topics.iter().map(|r| r.0.as_str()).collect();
+    // After the entry of the unit's creation: the rename, then the move.
+    assert_eq!(topics[topics.len() - 2..], ["unit.renamed", "unit.changed"]);
+    t.app.search_catch_up().await.unwrap();
+    let (_, b) = search(&t, &bn_head, "tap hoa van don bien xanh").await;
+    assert_eq!(ids(&b).first(), Some(&id), "{b}");
+    let (_, b) = search(&t, &qn_head, "tap hoa van don bien xanh").await;
+    assert!(!ids(&b).contains(&id), "{b}");
+}
+
 on_both!(queries_and_scope, vietnamese_queries_in_scope);
+on_both!(unit_moves, a_moved_unit_takes_its_records_to_the_new_scope);
 on_both!(renames, renames_reach_the_records_that_show_the_name);
 on_both!(numbers, cases_and_documents_are_found_by_number);
 on_both!(job, the_job_follows_writes);

@@ -253,7 +253,13 @@ impl App {
                 entity_type: "unit",
                 entity_id: &unit.id,
                 unit_id: &unit.id,
-                topic: "unit.changed",
+                // A rename changes only what shows the unit's name; a move changes the scope of
+                // everything under it (the search job re-reads the whole subtree for that).
+                topic: if reason == "rename" {
+                    "unit.renamed"
+                } else {
+                    "unit.changed"
+                },
                 details,
             },
         )

@@ -217,6 +217,66 @@ fn fold(rows: &[(String, String, i64)]) -> BTreeMap<String, Figures> {
     out
 }
 
+/// Split sums per key: the figures in the period (only keys with rows in it) and up to its end.
+struct Split {
+    in_period: BTreeMap<String, Figures>,
+    to_date: BTreeMap<String, Figures>,
+}
+
+fn fold_split(rows: &[reports::SplitSum]) -> Split {
+    let mut out = Split {
+        in_period: BTreeMap::new(),
+        to_date: BTreeMap::new(),
+    };
+    for r in rows {
+        let Ok(m) = Measure::parse(&r.measure) else {
+            continue;
+        };
+        if r.rows_in_period > 0 {
+            out.in_period
+                .entry(r.key.clone())
+                .or_default()
+                .add(m, r.in_period);
+        }
+        out.to_date
+            .entry(r.key.clone())
+            .or_default()
+            .add(m, r.to_date);
+    }
+    out
+}
+
+/// The sum of figures over keys.
+fn sum_of<'a>(figures: impl IntoIterator<Item = &'a Figures>) -> Figures {
+    let mut total = Figures::default();
+    for f in figures {
+        for m in Measure::ALL {
+            total.add(*m, f.get(*m));
+        }
+    }
+    total
+}
+
+impl Split {
+    /// The totals of the period, with the fines outstanding at its end.
+    fn totals(&self) -> Figures {
+        let mut totals = sum_of(self.in_period.values());
+        let to_date = sum_of(self.to_date.values());
+        totals.fines_outstanding = outstanding(to_date.fines_imposed, to_date.fines_collected);
+        totals
+    }
+
+    /// What was imposed and collected before the period (to date minus in the period).
+    fn before(&self) -> Figures {
+        let in_period = sum_of(self.in_period.values());
+        let mut before = sum_of(self.to_date.values());
+        for m in Measure::ALL {
+            before.add(*m, -in_period.get(*m));
+        }
+        before
+    }
+}
+
 impl App {
     /// The unit a report covers: the asked one if in the actor's scope (403 otherwise), else the
     /// actor's own.
@@ -256,11 +316,13 @@ impl App {
                 "Chia theo ngày chỉ cho khoảng tối đa một năm; hãy chia theo tháng.",
             ));
         }
+        // Figures are as fresh as the last committed change.
+        self.reports_catch_up_if_idle().await?;
         let (f, t) = (day(from), day(to));
-        let totals = self.report_totals(&unit.id, from, to).await?;
-        let rows = match group_by {
+        // One statement per view (two for a cut by day): its rows and its totals.
+        let (totals, rows) = match group_by {
             GroupBy::Period(p) => self.period_rows(&unit.id, from, to, p).await?,
-            other => self.dimension_rows(&unit, &f, &t, other).await?,
+            other => self.dimension_rows(&unit, from, to, other).await?,
         };
         Ok(Summary {
             from: f,
@@ -283,63 +345,47 @@ impl App {
     ) -> AppResult<Figures> {
         // Figures are as fresh as the last committed change.
         self.reports_catch_up_if_idle().await?;
-        let pool = self.db.pool();
-        let (f, t) = (day(from), day(to));
-        let total_rows = reports::sums(pool, unit_id, Some(&f), &t, GroupKey::Total).await?;
-        let mut totals = fold(&total_rows).remove("").unwrap_or_default();
-        let all_time = fold(&reports::sums(pool, unit_id, None, &t, GroupKey::Total).await?)
-            .remove("")
-            .unwrap_or_default();
-        totals.fines_outstanding = outstanding(all_time.fines_imposed, all_time.fines_collected);
-        Ok(totals)
+        let split = reports::split_sums(self.db.pool(), unit_id, from, to, GroupKey::Total).await?;
+        Ok(fold_split(&split).totals())
     }
 
+    /// The rows of a trend (and the totals): by day from the day rows of the period, by month,
+    /// quarter or year from the month rows (the months cut by the period's ends by day).
     async fn period_rows(
         &self,
         root: &str,
         from: NaiveDate,
         to: NaiveDate,
         p: Period,
-    ) -> AppResult<Vec<SummaryRow>> {
+    ) -> AppResult<(Figures, Vec<SummaryRow>)> {
         let pool = self.db.pool();
-        let key = if p == Period::Day {
-            GroupKey::Day
+        let (by_key, totals, before) = if p == Period::Day {
+            let by_day =
+                fold(&reports::sums(pool, root, Some(&day(from)), &day(to), GroupKey::Day).await?);
+            let split =
+                fold_split(&reports::split_sums(pool, root, from, to, GroupKey::Total).await?);
+            (by_day, split.totals(), split.before())
         } else {
-            GroupKey::Month
-        };
-        // Month keys ("2026-03") become the month's first day, so that periods are day ranges.
-        let by_key: BTreeMap<String, Figures> =
-            fold(&reports::sums(pool, root, Some(&day(from)), &day(to), key).await?)
+            let split =
+                fold_split(&reports::split_sums(pool, root, from, to, GroupKey::Month).await?);
+            let (totals, before) = (split.totals(), split.before());
+            // Month keys ("2026-03") become the month's first day, so that periods are day
+            // ranges.
+            let by_month = split
+                .in_period
                 .into_iter()
-                .map(|(k, f)| {
-                    if k.len() == 7 {
-                        (format!("{k}-01"), f)
-                    } else {
-                        (k, f)
-                    }
-                })
+                .map(|(k, f)| (format!("{k}-01"), f))
                 .collect();
+            (by_month, totals, before)
+        };
         // Outstanding at the end of each period: what was outstanding before `from`, then each
         // period's imposed minus collected.
-        let before = match from.pred_opt() {
-            Some(prev) => {
-                fold(&reports::sums(pool, root, None, &day(prev), GroupKey::Total).await?)
-                    .remove("")
-                    .unwrap_or_default()
-            }
-            None => Figures::default(),
-        };
         let mut running = outstanding(before.fines_imposed, before.fines_collected);
         let mut rows = Vec::new();
         let mut start = p.start_of(from);
         while start <= to {
             let next = p.next(start);
-            let mut figures = Figures::default();
-            for f in by_key.range(day(start)..day(next)).map(|(_, f)| f) {
-                for m in Measure::ALL {
-                    figures.add(*m, f.get(*m));
-                }
-            }
+            let mut figures = sum_of(by_key.range(day(start)..day(next)).map(|(_, f)| f));
             running += figures.fines_imposed - figures.fines_collected;
             figures.fines_outstanding = running;
             rows.push(SummaryRow {
@@ -352,16 +398,16 @@ impl App {
             }
             start = next;
         }
-        Ok(rows)
+        Ok((totals, rows))
     }
 
     async fn dimension_rows(
         &self,
         unit: &units::UnitRow,
-        from: &str,
-        to: &str,
+        from: NaiveDate,
+        to: NaiveDate,
         by: GroupBy,
-    ) -> AppResult<Vec<SummaryRow>> {
+    ) -> AppResult<(Figures, Vec<SummaryRow>)> {
         let pool = self.db.pool();
         let key = match by {
             GroupBy::Unit => GroupKey::Unit,
@@ -369,8 +415,12 @@ impl App {
             GroupBy::Channel => GroupKey::Channel,
             _ => GroupKey::Agency,
         };
-        let mut in_period = fold(&reports::sums(pool, &unit.id, Some(from), to, key).await?);
-        let mut to_date = fold(&reports::sums(pool, &unit.id, None, to, key).await?);
+        let split = fold_split(&reports::split_sums(pool, &unit.id, from, to, key).await?);
+        let totals = split.totals();
+        let Split {
+            mut in_period,
+            mut to_date,
+        } = split;
         let mut labels: HashMap<String, String> = HashMap::new();
         if by == GroupBy::Unit {
             // Each unit's figures go to the child of the chosen unit it lies under (a merged
@@ -413,7 +463,7 @@ impl App {
             })
             .collect();
         rows.sort_by(|a, b| a.label.cmp(&b.label));
-        Ok(rows)
+        Ok((totals, rows))
     }
 
     /// The ids of the cases behind a figure (drill-down), at most `limit`. Besides the measures,

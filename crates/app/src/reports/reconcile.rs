@@ -7,7 +7,9 @@
 //! 1. the unit's cases are read and recomputed outside any write transaction, and compared with
 //!    the unit's `report_daily` rows; a unit that agrees costs no write at all;
 //! 2. with `repair`, the differing keys of the unit are taken again in short write transactions
-//!    of at most [`REPAIR_KEYS`] keys each: only the cases that touch those keys (by the first
+//!    of at most [`REPAIR_KEYS`] keys each (the month roll-up, `report_monthly`, is compared with
+//!    the same recomputation summed by month, and a month row that differs is set, in its own
+//!    short transaction, to the sum of its day rows once those are right): only the cases that touch those keys (by the first
 //!    reading or by their stored facts) are re-read inside the transaction, the difference is
 //!    confirmed there, and only the rows that still differ are written (with the stale facts of
 //!    the cases behind them), together with one audit event per transaction.
@@ -40,6 +42,7 @@ const BUILD_CASES: usize = 500;
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Difference {
     pub unit_id: String,
+    /// The day of a day row ("2026-03-05"), or the month of a month row ("2026-03").
     pub day: String,
     pub measure: String,
     pub group: String,
@@ -133,6 +136,8 @@ struct UnitReading {
     empty: bool,
     /// The unit's cases as read (not pending), for that build.
     cases_read: Vec<String>,
+    /// Month rows that differ from the recomputation summed by month (`day` holds the month).
+    month_differences: Vec<Difference>,
 }
 
 /// What the cases of one reading contribute to a unit.
@@ -273,13 +278,15 @@ impl App {
                         state.longest_write = state.longest_write.max(started.elapsed());
                     }
                 }
-                state.differences += reading.differences.len();
+                state.differences += reading.differences.len() + reading.month_differences.len();
                 differences.extend(reading.differences);
+                differences.extend(reading.month_differences);
                 continue;
             }
             if !repair {
-                state.differences += reading.differences.len();
+                state.differences += reading.differences.len() + reading.month_differences.len();
                 differences.extend(reading.differences);
+                differences.extend(reading.month_differences);
                 state.wrong_facts += reading.wrong_facts.len();
                 wrong.extend(reading.wrong_facts);
                 continue;
@@ -307,6 +314,17 @@ impl App {
                 }
                 state.wrong_facts += fixed.len();
                 wrong.extend(fixed);
+            }
+            // The day rows are right now; a month row that differed is set to their sum.
+            for chunk in reading.month_differences.chunks(REPAIR_KEYS) {
+                let started = Instant::now();
+                let confirmed = self.repair_months(unit_id, chunk).await?;
+                if !confirmed.is_empty() {
+                    state.repair_transactions += 1;
+                    state.longest_write = state.longest_write.max(started.elapsed());
+                }
+                state.differences += confirmed.len();
+                differences.extend(confirmed);
             }
         }
         state.units_done = units.len();
@@ -372,7 +390,12 @@ impl App {
                 .iter()
                 .map(|r| (daily_key(r), r.value))
                 .collect();
-        let empty = empty && rollup.is_empty();
+        let months: BTreeMap<Key, i64> = reports::monthly_of_unit(&mut conn, unit_id)
+            .await?
+            .iter()
+            .map(|r| (monthly_key(r), r.value))
+            .collect();
+        let empty = empty && rollup.is_empty() && months.is_empty();
         let all: BTreeSet<&Key> = source.keys().chain(rollup.keys()).collect();
         let mut differences = Vec::new();
         for k in &all {
@@ -380,6 +403,16 @@ impl App {
             let r = rollup.get(*k).copied().unwrap_or(0);
             if s != r {
                 differences.push(difference(unit_id, k, r, s));
+            }
+        }
+        let by_month = by_month(&source);
+        let month_keys: BTreeSet<&Key> = by_month.keys().chain(months.keys()).collect();
+        let mut month_differences = Vec::new();
+        for k in &month_keys {
+            let s = by_month.get(*k).copied().unwrap_or(0);
+            let r = months.get(*k).copied().unwrap_or(0);
+            if s != r {
+                month_differences.push(difference(unit_id, k, r, s));
             }
         }
         let mut contributors: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
@@ -396,12 +429,13 @@ impl App {
         }
         Ok(UnitReading {
             cases: read,
-            keys: all.len(),
+            keys: all.len() + month_keys.len(),
             differences,
             contributors,
             wrong_facts,
             empty,
             cases_read: fresh.keys().cloned().collect(),
+            month_differences,
         })
     }
 
@@ -488,17 +522,13 @@ impl App {
                     "channel": d.channel, "agency": d.agency, "before": d.rollup, "after": d.source})
             })
             .collect();
-        qltt_store::audit::append(
+        audit_rollup(
             &mut tx,
-            qltt_store::audit::AuditEntry {
-                actor_id: "system",
-                action: "reports.rollup_repaired",
-                entity_type: "report_rollup",
-                entity_id: unit_id,
-                unit_id,
-                details: serde_json::json!({"rows_repaired": confirmed.len(),
-                    "cases_refreshed": cases_fixed, "rows": rows}),
-            },
+            unit_id,
+            "reports.rollup_repaired",
+            serde_json::json!({"table": "report_daily",
+                    "rows_repaired": confirmed.len(), "cases_refreshed": cases_fixed,
+                    "rows": rows}),
         )
         .await?;
         tx.commit().await?;
@@ -556,17 +586,12 @@ impl App {
             tx.rollback().await?;
             return Ok(0);
         }
-        qltt_store::audit::append(
+        audit_rollup(
             &mut tx,
-            qltt_store::audit::AuditEntry {
-                actor_id: "system",
-                action: "reports.rollup_built",
-                entity_type: "report_rollup",
-                entity_id: unit_id,
-                unit_id,
-                details: serde_json::json!({"cases_added": written,
+            unit_id,
+            "reports.rollup_built",
+            serde_json::json!({"cases_added": written,
                     "first_case": cases.first(), "last_case": cases.last()}),
-            },
         )
         .await?;
         tx.commit().await?;
@@ -590,22 +615,148 @@ impl App {
             tx.rollback().await?;
             return Ok(written);
         }
-        qltt_store::audit::append(
+        audit_rollup(
             &mut tx,
-            qltt_store::audit::AuditEntry {
-                actor_id: "system",
-                action: "reports.facts_repaired",
-                entity_type: "report_rollup",
-                entity_id: unit_id,
-                unit_id,
-                details: serde_json::json!({"cases_refreshed": written.len(),
+            unit_id,
+            "reports.facts_repaired",
+            serde_json::json!({"cases_refreshed": written.len(),
                     "cases": written.iter().take(LISTED_CASES).collect::<Vec<_>>()}),
-            },
         )
         .await?;
         tx.commit().await?;
         Ok(written)
     }
+}
+
+/// A month row's key, the month in the day's place.
+fn monthly_key(r: &reports::MonthlyRow) -> Key {
+    (
+        r.month.clone(),
+        r.measure.clone(),
+        r.vgroup.clone(),
+        r.channel.clone(),
+        r.agency.clone(),
+    )
+}
+
+/// Day sums summed by month (zero sums left out, as the table keeps none).
+fn by_month(days: &BTreeMap<Key, i64>) -> BTreeMap<Key, i64> {
+    let mut out: BTreeMap<Key, i64> = BTreeMap::new();
+    for ((day, measure, group, channel, agency), v) in days {
+        let month = day.get(..7).unwrap_or(day).to_string();
+        *out.entry((
+            month,
+            measure.clone(),
+            group.clone(),
+            channel.clone(),
+            agency.clone(),
+        ))
+        .or_insert(0) += v;
+    }
+    out.retain(|_, v| *v != 0);
+    out
+}
+
+impl App {
+    /// Sets the month rows of `chunk` (keys of one unit whose month rows differed from the
+    /// recomputation) to the sum of their day rows, inside one short write transaction, where
+    /// they still differ from it; returns those, with the values before and after. The day rows
+    /// were compared and repaired first, so their sum is the source's figure; a case changed
+    /// meanwhile moved both tables in its own transaction.
+    async fn repair_months(
+        &self,
+        unit_id: &str,
+        chunk: &[Difference],
+    ) -> AppResult<Vec<Difference>> {
+        let wanted: BTreeSet<Key> = chunk.iter().map(diff_key).collect();
+        let (Some(first), Some(last)) = (wanted.first(), wanted.last()) else {
+            return Ok(Vec::new());
+        };
+        let (first, last) = (first.0.clone(), last.0.clone());
+        let mut tx = self.db.begin(self.now()).await?;
+        FOLLOWER
+            .set_state(&mut tx, "last_pass", &qltt_store::ts(self.now()))
+            .await?;
+        let from_days: HashMap<Key, i64> =
+            reports::months_from_daily(tx.conn(), unit_id, &first, &last)
+                .await?
+                .iter()
+                .map(|r| (monthly_key(r), r.value))
+                .collect();
+        let stored: HashMap<Key, i64> = reports::monthly_of_unit(tx.conn(), unit_id)
+            .await?
+            .iter()
+            .map(|r| (monthly_key(r), r.value))
+            .collect();
+        let confirmed: Vec<Difference> = wanted
+            .iter()
+            .filter_map(|k| {
+                let want = from_days.get(k).copied().unwrap_or(0);
+                let have = stored.get(k).copied().unwrap_or(0);
+                (want != have).then(|| difference(unit_id, k, have, want))
+            })
+            .collect();
+        if confirmed.is_empty() {
+            tx.rollback().await?;
+            return Ok(confirmed);
+        }
+        for d in &confirmed {
+            reports::set_monthly(
+                &mut tx,
+                &reports::MonthlyRow {
+                    unit_id: unit_id.to_string(),
+                    month: d.day.clone(),
+                    measure: d.measure.clone(),
+                    vgroup: d.group.clone(),
+                    channel: d.channel.clone(),
+                    agency: d.agency.clone(),
+                    value: d.source,
+                },
+            )
+            .await?;
+        }
+        let rows: Vec<serde_json::Value> = confirmed
+            .iter()
+            .take(100)
+            .map(|d| {
+                serde_json::json!({"month": d.day, "measure": d.measure, "group": d.group,
+                    "channel": d.channel, "agency": d.agency, "before": d.rollup, "after": d.source})
+            })
+            .collect();
+        audit_rollup(
+            &mut tx,
+            unit_id,
+            "reports.rollup_repaired",
+            serde_json::json!({"table": "report_monthly",
+                    "rows_repaired": confirmed.len(), "rows": rows}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(confirmed)
+    }
+}
+
+/// The audit event of a write to a unit's roll-ups: derived data, but still a change of what
+/// leaders are shown.
+async fn audit_rollup(
+    tx: &mut qltt_store::WriteTx,
+    unit_id: &str,
+    action: &str,
+    details: serde_json::Value,
+) -> AppResult<()> {
+    qltt_store::audit::append(
+        tx,
+        qltt_store::audit::AuditEntry {
+            actor_id: "system",
+            action,
+            entity_type: "report_rollup",
+            entity_id: unit_id,
+            unit_id,
+            details,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 fn diff_key(d: &Difference) -> Key {

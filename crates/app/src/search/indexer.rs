@@ -381,8 +381,13 @@ impl App {
             let mut targets: BTreeSet<(String, String)> = entries
                 .iter()
                 .map(|(_, topic, entity)| {
-                    let family = topic.split('.').next().unwrap_or_default().to_string();
-                    (family, entity.clone())
+                    // A renamed unit is its own target: far less to re-read than a move.
+                    let family = if topic == "unit.renamed" {
+                        "unit_renamed"
+                    } else {
+                        topic.split('.').next().unwrap_or_default()
+                    };
+                    (family.to_string(), entity.clone())
                 })
                 .collect();
             // A business renamed, corrected or merged: the cases that show its name and tax code
@@ -427,6 +432,9 @@ impl App {
                     "office_draft" => ops.push(self.draft_op(&units, id).await?),
                     // A unit moved or merged: the scope of everything under it changed.
                     "unit" => ops.extend(self.unit_ops(&units, id).await?),
+                    // A unit renamed: the scope of nothing changed (it holds unit ids); only
+                    // the public copies of its published decisions name it.
+                    "unit_renamed" => ops.extend(self.renamed_unit_ops(id).await?),
                     _ => {}
                 }
             }
@@ -570,6 +578,25 @@ impl App {
             }
         }
         Ok(texts)
+    }
+
+    /// The public copies of the decisions a renamed unit issued (they show its name).
+    async fn renamed_unit_ops(&self, unit_id: &str) -> AppResult<Vec<Op>> {
+        let ids: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM documents WHERE unit_id = $1 ORDER BY id")
+                .bind(unit_id)
+                .fetch_all(self.db.pool())
+                .await
+                .map_err(internal)?;
+        let mut ops = Vec::new();
+        for (id,) in &ids {
+            if let Some(d) = documents::get(self.db.pool(), id).await?
+                && publishable(&d)
+            {
+                ops.push(self.public_op(&d.id).await?);
+            }
+        }
+        Ok(ops)
     }
 
     async fn unit_ops(&self, units: &UnitTree, unit_id: &str) -> AppResult<Vec<Op>> {

@@ -241,3 +241,57 @@ impl Period {
 pub fn outstanding(imposed_to_date: i64, collected_to_date: i64) -> i64 {
     imposed_to_date.saturating_sub(collected_to_date)
 }
+
+/// Which roll-up rows answer "up to `to`, and of those, which fall in `[from, to]`": whole
+/// months come from the month roll-up (about a tenth of the day rows at national scale), and only
+/// the months cut by `from` or `to` are read day by day. Every day up to `to` is counted exactly
+/// once, and counted in the period exactly when it is in `[from, to]` (property-tested).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollupPlan {
+    /// Months ("YYYY-MM") up to and including this one are read from the month roll-up…
+    pub months_to: String,
+    /// …except this one (the month cut by `from`, read by day instead).
+    pub skip_month: Option<String>,
+    /// Months from this one on are in the period.
+    pub period_month: String,
+    /// Day ranges (inclusive) read from the day roll-up: at most the month cut by `from` and
+    /// the month cut by `to`. Days on or after `from` are in the period.
+    pub day_ranges: Vec<(NaiveDate, NaiveDate)>,
+}
+
+/// "2026-03" for any day of March 2026.
+pub fn month_key(d: NaiveDate) -> String {
+    d.format("%Y-%m").to_string()
+}
+
+impl RollupPlan {
+    /// The plan for a period `[from, to]` (`from` ≤ `to`; the caller checks).
+    pub fn new(from: NaiveDate, to: NaiveDate) -> RollupPlan {
+        let first_of = |d: NaiveDate| Period::Month.start_of(d);
+        let last_of = |d: NaiveDate| Period::Month.next(first_of(d)).pred_opt().unwrap_or(d);
+        let from_cut = from.day() != 1;
+        let to_cut = to != last_of(to);
+        let same_month = first_of(from) == first_of(to);
+        let months_to = if to_cut {
+            // The month before `to`'s; before the calendar's first month, none.
+            first_of(to)
+                .pred_opt()
+                .map_or_else(|| "0000-00".to_string(), month_key)
+        } else {
+            month_key(to)
+        };
+        let mut day_ranges = Vec::new();
+        if from_cut {
+            day_ranges.push((first_of(from), last_of(from).min(to)));
+        }
+        if to_cut && !(from_cut && same_month) {
+            day_ranges.push((first_of(to), to));
+        }
+        RollupPlan {
+            months_to,
+            skip_month: from_cut.then(|| month_key(from)),
+            period_month: month_key(from),
+            day_ranges,
+        }
+    }
+}

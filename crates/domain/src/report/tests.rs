@@ -145,3 +145,82 @@ fn periods_start_and_follow_each_other() {
     );
     assert_eq!(Period::Month.period_label(d("2026-07-01")), "07/2026");
 }
+
+mod rollup_plan {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        crate::format::parse_date(s).unwrap_or_default()
+    }
+
+    /// How many times the plan counts day `x` up to `to`, and how many of those in the period.
+    fn counted(plan: &RollupPlan, x: NaiveDate, from: NaiveDate) -> (u32, u32) {
+        let m = month_key(x);
+        let mut times = 0;
+        let mut in_period = 0;
+        if m <= plan.months_to && plan.skip_month.as_deref() != Some(m.as_str()) {
+            times += 1;
+            in_period += u32::from(m >= plan.period_month);
+        }
+        for (a, b) in &plan.day_ranges {
+            if *a <= x && x <= *b {
+                times += 1;
+                in_period += u32::from(x >= from);
+            }
+        }
+        (times, in_period)
+    }
+
+    #[test]
+    fn whole_months_come_from_the_month_roll_up() {
+        let p = RollupPlan::new(d("2026-01-01"), d("2026-03-31"));
+        assert_eq!(p.months_to, "2026-03");
+        assert_eq!(p.skip_month, None);
+        assert_eq!(p.period_month, "2026-01");
+        assert!(p.day_ranges.is_empty());
+    }
+
+    #[test]
+    fn cut_months_are_read_by_day() {
+        // A year to date, on 05/03/2026: March so far by day, the rest by month.
+        let p = RollupPlan::new(d("2026-01-01"), d("2026-03-05"));
+        assert_eq!(p.months_to, "2026-02");
+        assert_eq!(p.day_ranges, vec![(d("2026-03-01"), d("2026-03-05"))]);
+        // Both ends cut, in one month: one range, the month skipped.
+        let p = RollupPlan::new(d("2026-03-02"), d("2026-03-05"));
+        assert_eq!(p.skip_month.as_deref(), Some("2026-03"));
+        assert_eq!(p.day_ranges, vec![(d("2026-03-01"), d("2026-03-05"))]);
+        // Both ends cut, in different months: two ranges.
+        let p = RollupPlan::new(d("2025-12-15"), d("2026-02-10"));
+        assert_eq!(p.months_to, "2026-01");
+        assert_eq!(p.skip_month.as_deref(), Some("2025-12"));
+        assert_eq!(
+            p.day_ranges,
+            vec![
+                (d("2025-12-01"), d("2025-12-31")),
+                (d("2026-02-01"), d("2026-02-10"))
+            ]
+        );
+    }
+
+    proptest! {
+        /// Every day up to `to` is counted exactly once, in the period exactly when it is in
+        /// `[from, to]`; no day after `to` is counted.
+        #[test]
+        fn every_day_counted_once(start in 0i64..2000, len in 0i64..800, probe in 0i64..3200) {
+            let base = d("2022-01-01");
+            let from = base + chrono::Duration::days(start);
+            let to = from + chrono::Duration::days(len);
+            let x = base + chrono::Duration::days(probe);
+            let plan = RollupPlan::new(from, to);
+            let (times, in_period) = counted(&plan, x, from);
+            if x <= to {
+                prop_assert_eq!(times, 1, "{} in plan {:?}", x, plan);
+                prop_assert_eq!(in_period, u32::from(x >= from), "{} in plan {:?}", x, plan);
+            } else {
+                prop_assert_eq!(times, 0, "{} after {} in plan {:?}", x, to, plan);
+            }
+        }
+    }
+}

@@ -26,6 +26,20 @@ pub struct DocumentView {
     pub verify_url: Option<String>,
 }
 
+impl DocumentView {
+    /// The view of a stored document: its content parsed (null if it is not JSON, which no
+    /// writer produces) and its verification address from the server's public base.
+    fn from_row(state: &AppState, row: DocumentRow) -> DocumentView {
+        let content = serde_json::from_str(&row.content).unwrap_or(Value::Null);
+        let verify_url = row.verify_code.as_deref().map(|c| state.app.verify_url(c));
+        DocumentView {
+            row,
+            content,
+            verify_url,
+        }
+    }
+}
+
 /// A numbered document: kind, number, date, status, the SHA-256 of its issued PDF and the address
 /// of its public verification page.
 #[utoipa::path(operation_id = "documents_get_one", get, path = "/api/v1/documents/{id}", params(("id" = String, Path)),
@@ -36,13 +50,7 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> ApiResult<Json<DocumentView>> {
     let row = state.app.document(&actor, &id).await?;
-    let content = serde_json::from_str(&row.content).unwrap_or(Value::Null);
-    let verify_url = row.verify_code.as_deref().map(|c| state.app.verify_url(c));
-    Ok(Json(DocumentView {
-        row,
-        content,
-        verify_url,
-    }))
+    Ok(Json(DocumentView::from_row(&state, row)))
 }
 
 /// The issued PDF, byte for byte (its SHA-256 is the document's `sha256`).
@@ -101,15 +109,9 @@ pub async fn correct(
     ApiJson(input): ApiJson<CorrectionInput>,
 ) -> ApiResult<(StatusCode, Json<DocumentView>)> {
     let row = state.app.correct_document(&actor, &id, input).await?;
-    let content = serde_json::from_str(&row.content).unwrap_or(Value::Null);
-    let verify_url = row.verify_code.as_deref().map(|c| state.app.verify_url(c));
     Ok((
         StatusCode::CREATED,
-        Json(DocumentView {
-            row,
-            content,
-            verify_url,
-        }),
+        Json(DocumentView::from_row(&state, row)),
     ))
 }
 
@@ -129,15 +131,9 @@ pub async fn annul(
     ApiJson(input): ApiJson<AnnulmentInput>,
 ) -> ApiResult<(StatusCode, Json<DocumentView>)> {
     let row = state.app.annul_document(&actor, &id, input).await?;
-    let content = serde_json::from_str(&row.content).unwrap_or(Value::Null);
-    let verify_url = row.verify_code.as_deref().map(|c| state.app.verify_url(c));
     Ok((
         StatusCode::CREATED,
-        Json(DocumentView {
-            row,
-            content,
-            verify_url,
-        }),
+        Json(DocumentView::from_row(&state, row)),
     ))
 }
 

@@ -15,6 +15,7 @@ pub mod periodic_reports;
 pub mod reports;
 pub mod search;
 pub mod session;
+pub(crate) mod sse;
 pub mod stock_counts;
 pub mod tasks;
 pub mod tokens;

@@ -255,21 +255,10 @@ pub(crate) fn receipt_stream(
     rx: tokio::sync::broadcast::Receiver<DirectiveEvent>,
     id: String,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    futures_util::stream::unfold((rx, id), |(mut rx, id)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(ev) if ev.directive_id == id => {
-                    let data = serde_json::to_string(&ev).unwrap_or_default();
-                    let event = Event::default().event("receipt").data(data);
-                    return Some((Ok(event), (rx, id)));
-                }
-                Ok(_) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let event = Event::default().event("receipt").data("{}");
-                    return Some((Ok(event), (rx, id)));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    })
+    super::sse::entity_stream(
+        rx,
+        move |ev: &DirectiveEvent| ev.directive_id == id,
+        "receipt",
+        "receipt",
+    )
 }

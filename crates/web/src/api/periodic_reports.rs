@@ -219,23 +219,12 @@ pub(crate) fn report_stream(
     rx: tokio::sync::broadcast::Receiver<ReportEvent>,
     id: String,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    futures_util::stream::unfold((rx, id), |(mut rx, id)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(ev) if ev.report_id == id => {
-                    let data = serde_json::to_string(&ev).unwrap_or_default();
-                    let event = Event::default().event("report").data(data);
-                    return Some((Ok(event), (rx, id)));
-                }
-                Ok(_) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let event = Event::default().event("reload").data("{}");
-                    return Some((Ok(event), (rx, id)));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    })
+    super::sse::entity_stream(
+        rx,
+        move |ev: &ReportEvent| ev.report_id == id,
+        "report",
+        "reload",
+    )
 }
 
 /// Stops collecting a report (a leader whose scope holds the defining unit), with the reason:
