@@ -330,6 +330,18 @@ impl App {
                 }
                 return Err(AppError::not_found("file.not_found"));
             }
+            // A secret draft's file: for those who read the draft (its unit's leaders and
+            // secret-book clerk, the people named on it).
+            let drafts =
+                qltt_store::office_access::secret_drafts_with_file(&mut conn, &row.sha256).await?;
+            if !drafts.is_empty() {
+                for d in &drafts {
+                    if self.sees_draft(&mut conn, actor, d).await? {
+                        return Ok(row);
+                    }
+                }
+                return Err(AppError::not_found("file.not_found"));
+            }
         }
         // Outside the scope the file does not exist, as for any other record, unless it is
         // attached to an office document routed to the officer's scope or to a directive their

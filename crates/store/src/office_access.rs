@@ -179,3 +179,19 @@ pub async fn read_recorded_since(
     .await?;
     Ok(n > 0)
 }
+
+/// The drafts with a secrecy level that hold a file (as their current files).
+pub async fn secret_drafts_with_file(
+    conn: &mut AnyConnection,
+    sha256: &str,
+) -> Result<Vec<crate::office_drafts::DraftRow>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM office_drafts WHERE confidentiality <> 'normal' AND attachments LIKE $1 \
+         ORDER BY created_at, id",
+        crate::office_drafts::COLUMNS
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(format!("%\"{sha256}\"%"))
+        .fetch_all(conn)
+        .await?)
+}

@@ -450,3 +450,57 @@ on_both!(
     a_directive_to_a_whole_subtree_cannot_carry_a_secret,
     secret_directives_are_refused
 );
+
+async fn a_secret_draft_is_read_by_its_drafter_and_leaders(t: TestApp) {
+    let drafter = t.login("qn.ksv1").await;
+    let team_leader = t.login("qn.doitruong1").await;
+    let head = t.login("qn.chicuctruong").await;
+    let attacker = t.login("qn.ketoan").await;
+    let sha = upload(&t, &drafter, pdf("du-thao-mat")).await;
+    let (s, d) = t
+        .post(
+            &drafter,
+            "/api/v1/office-documents/drafts",
+            json!({"doc_type": "plan", "summary": "Kế hoạch kiểm tra đột xuất kho Móng Cái",
+                   "recipients": "Chi cục", "confidentiality": "secret", "attachments": [sha]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/office-documents/drafts/{id}");
+    t.app.search_catch_up().await.unwrap();
+    let find = |token: String| {
+        let t = &t;
+        async move {
+            let (s, b) = t
+                .get(
+                    &token,
+                    "/api/v1/search?kind=office_draft&q=kiem+tra+dot+xuat",
+                )
+                .await;
+            assert_eq!(s, 200, "{b}");
+            b["total"].as_i64().unwrap()
+        }
+    };
+    // Its drafter, the team's leader and the province's head read and find it.
+    for who in [&drafter, &team_leader, &head] {
+        let (s, b) = t.get(who, &path).await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(download(&t, who, &sha).await, 200);
+        assert_eq!(find(who.clone()).await, 1);
+    }
+    // The accountant of the province (whose scope holds the team): not listed, not opened, not
+    // found, the file not downloaded.
+    let (s, _) = t.get(&attacker, &path).await;
+    assert_eq!(s, 404);
+    assert_eq!(download(&t, &attacker, &sha).await, 404);
+    assert_eq!(find(attacker.clone()).await, 0);
+    let (_, list) = t.get(&attacker, "/api/v1/office-documents/drafts").await;
+    assert!(!list.to_string().contains("Móng Cái"), "{list}");
+    let (_, list) = t.get(&head, "/api/v1/office-documents/drafts").await;
+    assert!(list.to_string().contains("Móng Cái"), "{list}");
+}
+on_both!(
+    a_secret_draft_is_read_only_by_its_drafter_and_the_leaders,
+    a_secret_draft_is_read_by_its_drafter_and_leaders
+);
