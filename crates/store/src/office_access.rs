@@ -195,3 +195,34 @@ pub async fn secret_drafts_with_file(
         .fetch_all(conn)
         .await?)
 }
+
+/// One recorded opening of a secret document (its page, its text, a file).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct OpeningRow {
+    pub actor_id: String,
+    pub full_name: String,
+    /// office_document.secret_read | .secret_text_read | .secret_file_read
+    pub action: String,
+    /// RFC 3339
+    pub at: String,
+}
+
+/// The latest recorded openings of a document, newest first.
+pub async fn openings(
+    pool: &AnyPool,
+    document_id: &str,
+    limit: i64,
+) -> Result<Vec<OpeningRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT a.actor_id, u.full_name, a.action, a.at FROM audit_events a \
+         JOIN users u ON u.id = a.actor_id \
+         WHERE a.entity_type = 'office_document' AND a.entity_id = $1 \
+         AND a.action IN ('office_document.secret_read', 'office_document.secret_text_read', \
+         'office_document.secret_file_read') \
+         ORDER BY a.seq DESC LIMIT $2",
+    )
+    .bind(document_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}

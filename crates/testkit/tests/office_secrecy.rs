@@ -328,6 +328,28 @@ async fn an_officer_of_the_unit_reads_a_secret_only_when_granted(t: TestApp) {
             && html.contains("Bùi Thị Hoa"),
         "{html}"
     );
+    // The head reads who opened it: their own openings (the page, the downloads).
+    let (s, acc) = t.get(&head, &format!("{path}/access")).await;
+    assert_eq!(s, 200, "{acc}");
+    let actions: Vec<&str> = acc["openings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"office_document.secret_file_read")
+            && actions.contains(&"office_document.secret_read"),
+        "{acc}"
+    );
+    assert!(html.contains("Lượt mở văn bản gần đây"), "{html}");
+    // The clerk reads it, not the log of who opened it.
+    let (s, acc) = t.get(&clerk, &format!("{path}/access")).await;
+    assert_eq!(
+        (s, acc["openings"].as_array().map(Vec::len)),
+        (200, Some(0)),
+        "{acc}"
+    );
 
     // The head grants it to the accountant, with a reason: audited, then it opens for them.
     let (s, b) = t
@@ -405,6 +427,16 @@ async fn an_officer_of_the_unit_reads_a_secret_only_when_granted(t: TestApp) {
         )
         .await;
     assert_eq!(s, 200, "{b}");
+    // The journal keeps the opinion for those who read the document; the audit log does not.
+    assert_eq!(b["route_opinion"], "Đồng chí Mai nghiên cứu");
+    let (details,): (String,) = sqlx::query_as(&format!(
+        "SELECT details FROM audit_events WHERE action = 'office_document.route' \
+         AND entity_id = '{id}'"
+    ))
+    .fetch_one(t.app.db.pool())
+    .await
+    .unwrap();
+    assert!(!details.contains("nghiên cứu"), "{details}");
     t.app.search_catch_up().await.unwrap();
     let (s, _) = t.get(&ksv, &path).await;
     assert_eq!(s, 200);

@@ -911,6 +911,16 @@ impl App {
         let mut audit = details;
         audit["from"] = json!(state.as_str());
         audit["to"] = json!(next.as_str());
+        // The log (read by auditors, and the outbox) keeps who did what to a secret document,
+        // not the words of its opinion or notes, which may repeat the secret; its journal, read
+        // only by those entitled, keeps them.
+        if rules::is_secret(Confidentiality::parse(&row.confidentiality)?) {
+            for key in ["opinion", "note"] {
+                if audit.get(key).is_some() {
+                    audit[key] = serde_json::Value::Null;
+                }
+            }
+        }
         crate::record(
             &mut tx,
             actor,

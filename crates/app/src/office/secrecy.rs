@@ -23,7 +23,7 @@ use qltt_domain::office::secrecy::{self as rules, Entitlement, Facts};
 use qltt_domain::office::{Confidentiality, is_secret};
 use qltt_domain::officer::Permission;
 use qltt_store::office::{self as store, OfficeDocRow};
-use qltt_store::office_access::{self as access, GrantRow};
+use qltt_store::office_access::{self as access, GrantRow, OpeningRow};
 use qltt_store::{units, users};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -82,7 +82,24 @@ pub struct AccessList {
     pub grants: Vec<Grant>,
     /// Whether the caller may grant and take back access.
     pub may_grant: bool,
+    /// The latest recorded openings (page, text, file), newest first: for those who read the
+    /// audit log (`ViewAudit`); empty for others.
+    pub openings: Vec<Opening>,
 }
+
+/// A recorded opening of the document.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Opening {
+    #[serde(flatten)]
+    pub row: OpeningRow,
+    /// "Mở văn bản", "Đọc nội dung chữ", "Tải tệp"
+    pub action_label: String,
+    /// dd/mm/yyyy hh:mm
+    pub at_text: String,
+}
+
+/// How many openings the access list shows.
+const OPENINGS_SHOWN: i64 = 20;
 
 /// Whether `actor` is a leader or the secret-book clerk of the document's register, or of the
 /// unit it was routed to.
@@ -307,6 +324,25 @@ impl App {
         }
         let may_grant =
             actor.may(Permission::GrantSecretAccess) && self.in_scope(actor, &row.unit_id).await?;
+        let openings =
+            if actor.may(Permission::ViewAudit) && self.in_scope(actor, &row.unit_id).await? {
+                access::openings(pool, &row.id, OPENINGS_SHOWN)
+                    .await?
+                    .into_iter()
+                    .map(|o| Opening {
+                        action_label: match o.action.as_str() {
+                            "office_document.secret_text_read" => "Đọc nội dung chữ",
+                            "office_document.secret_file_read" => "Tải tệp",
+                            _ => "Mở văn bản",
+                        }
+                        .to_string(),
+                        at_text: instant_text(&o.at),
+                        row: o,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
         Ok(AccessList {
             document_id: row.id.clone(),
             confidentiality_label: confidentiality.label().to_string(),
@@ -314,6 +350,7 @@ impl App {
             named,
             grants,
             may_grant,
+            openings,
         })
     }
 
