@@ -310,6 +310,21 @@ pub(crate) async fn next_outgoing(
     })
 }
 
+/// Whether the actor's subtree holds the document's register or the unit it was routed to.
+pub(crate) async fn in_reach(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    row: &OfficeDocRow,
+) -> AppResult<bool> {
+    if units::in_subtree(conn, &actor.unit_id, &row.unit_id).await? {
+        return Ok(true);
+    }
+    Ok(match &row.assigned_unit_id {
+        Some(u) => units::in_subtree(conn, &actor.unit_id, u).await?,
+        None => false,
+    })
+}
+
 /// Whether the actor sees the document (see [`App::sees_document`]), on `conn`.
 pub(crate) async fn sees_in(
     conn: &mut sqlx::AnyConnection,
@@ -319,12 +334,7 @@ pub(crate) async fn sees_in(
     if row.assigned_officer_id.as_deref() == Some(actor.id.as_str()) {
         return Ok(true);
     }
-    if units::in_subtree(conn, &actor.unit_id, &row.unit_id).await? {
-        return Ok(true);
-    }
-    if let Some(u) = &row.assigned_unit_id
-        && units::in_subtree(conn, &actor.unit_id, u).await?
-    {
+    if in_reach(conn, actor, row).await? {
         return Ok(true);
     }
     if rules::is_secret(Confidentiality::parse(&row.confidentiality)?) {

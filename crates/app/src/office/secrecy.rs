@@ -108,16 +108,7 @@ async fn office_in_scope(
     actor: &Actor,
     row: &OfficeDocRow,
 ) -> AppResult<bool> {
-    if !actor.may(Permission::ReadSecretDocuments) {
-        return Ok(false);
-    }
-    if units::in_subtree(conn, &actor.unit_id, &row.unit_id).await? {
-        return Ok(true);
-    }
-    Ok(match &row.assigned_unit_id {
-        Some(u) => units::in_subtree(conn, &actor.unit_id, u).await?,
-        None => false,
-    })
+    Ok(actor.may(Permission::ReadSecretDocuments) && super::in_reach(conn, actor, row).await?)
 }
 
 /// Whether (and why) the actor reads the document in full; `None`: a placeholder at most.
