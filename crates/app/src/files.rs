@@ -301,6 +301,48 @@ impl App {
         let row = blobs::get(self.db.pool(), &sha)
             .await?
             .ok_or_else(|| AppError::not_found("file.not_found"))?;
+        // A file attached to a document with a secrecy level opens only for those entitled to
+        // one of the secret documents holding it (else 404, as for a file out of scope, whoever
+        // uploaded it), wherever their unit is, and each opening is recorded against that
+        // document (see `office::secrecy`).
+        {
+            let mut conn = self.db.pool().acquire().await.map_err(AppError::internal)?;
+            let holders =
+                qltt_store::office_access::secret_documents_with_file(&mut conn, &row.sha256)
+                    .await?;
+            if !holders.is_empty() {
+                for doc in &holders {
+                    if crate::office::secrecy::entitlement_in(&mut conn, actor, doc)
+                        .await?
+                        .is_some()
+                    {
+                        drop(conn);
+                        self.record_secret_read(
+                            actor,
+                            doc,
+                            "office_document.secret_file_read",
+                            json!({"sha256": row.sha256}),
+                            true,
+                        )
+                        .await?;
+                        return Ok(row);
+                    }
+                }
+                return Err(AppError::not_found("file.not_found"));
+            }
+            // A secret draft's file: for those who read the draft (its unit's leaders and
+            // secret-book clerk, the people named on it).
+            let drafts =
+                qltt_store::office_access::secret_drafts_with_file(&mut conn, &row.sha256).await?;
+            if !drafts.is_empty() {
+                for d in &drafts {
+                    if self.sees_draft(&mut conn, actor, d).await? {
+                        return Ok(row);
+                    }
+                }
+                return Err(AppError::not_found("file.not_found"));
+            }
+        }
         // Outside the scope the file does not exist, as for any other record, unless it is
         // attached to an office document routed to the officer's scope or to a directive their
         // scope received, or to a task (or a note of a task) they see.

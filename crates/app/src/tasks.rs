@@ -216,7 +216,7 @@ impl App {
         rules::check_due_on(due, legal_day(self.now()))?;
         if let Some(doc) = opt(&input.document_id) {
             // The document must be one the actor sees (404 otherwise, as for any unseen record).
-            self.office_document(actor, doc).await?;
+            self.readable_document(actor, doc).await?;
         }
         let mut tx = self.db.begin(self.now()).await?;
         let (unit_id, officer_id) = self

@@ -233,6 +233,7 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<std::process::ExitCode
             unit_id: "team".into(),
             scope: vec!["root".into(), "province".into(), "team".into()],
             officers: Vec::new(),
+            secret_scope: Vec::new(),
             title: r.name.clone(),
             subtitle: r.address.clone(),
             body: String::new(),
@@ -252,6 +253,7 @@ pub async fn run(args: SearchBenchArgs) -> anyhow::Result<std::process::ExitCode
             kind: None,
             scope: Some("province"),
             officer: None,
+            reads_secrets: false,
             offset: 0,
             limit: 20,
         })?;

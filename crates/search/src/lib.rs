@@ -6,7 +6,10 @@
 //! and pages are right, and a foreign record can never leak through a post-filter that forgot it.
 //! A record may also name the officers who see it outside their subtree (`officers`: an office
 //! document routed to one officer, a draft's own drafter); a query for an officer then matches
-//! "in my subtree OR naming me", still one clause of the query.
+//! "in my subtree OR naming me", still one clause of the query. A record with a secrecy level
+//! has no `scope` at all: its units go in `secret_scope`, which only a query for an officer who
+//! reads secret documents (a leader, the secret-book clerk) matches, and the people named on it
+//! or granted it are in `officers` ("in my subtree and I read secrets OR naming me").
 
 pub mod analysis;
 
@@ -102,6 +105,9 @@ pub struct SearchDoc {
     /// Officers (user ids) who see this record although their subtree does not hold it: the
     /// officer an office document is routed to, the drafter of a draft. Usually empty.
     pub officers: Vec<String>,
+    /// For a record with a secrecy level (then `scope` is empty): the units whose leaders and
+    /// secret-book clerk see it (the same units `scope` would hold). Usually empty.
+    pub secret_scope: Vec<String>,
     /// Shown and weighted most: a shop's name, a case's summary, a document's kind and number.
     pub title: String,
     /// Shown under the title (address, state); searched like the body.
@@ -123,6 +129,9 @@ pub struct SearchQuery<'a> {
     /// With `scope`: also the records naming this officer (the actor's user id) in their
     /// `officers`, whatever their scope. Ignored without `scope` (which already means all).
     pub officer: Option<&'a str>,
+    /// With `scope`: the actor reads secret documents (a leader, the secret-book clerk), so the
+    /// records whose `secret_scope` holds `scope` match too.
+    pub reads_secrets: bool,
     pub offset: usize,
     pub limit: usize,
 }
@@ -171,6 +180,7 @@ struct Fields {
     unit_id: Field,
     scope: Field,
     officers: Field,
+    secret_scope: Field,
     title: Field,
     title_exact: Field,
     subtitle: Field,
@@ -194,6 +204,7 @@ fn schema() -> (Schema, Fields) {
         unit_id: b.add_text_field("unit_id", STRING | STORED),
         scope: b.add_text_field("scope", STRING),
         officers: b.add_text_field("officers", STRING),
+        secret_scope: b.add_text_field("secret_scope", STRING),
         title: b.add_text_field("title", text(FOLDED) | STORED),
         title_exact: b.add_text_field("title_exact", text(EXACT)),
         subtitle: b.add_text_field("subtitle", STORED),
@@ -379,19 +390,23 @@ impl TantivyIndex {
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         if let Some(scope) = q.scope {
-            let in_scope = filter(Term::from_field_text(f.scope, scope));
-            let seen = match q.officer {
-                // "In my subtree, or naming me": one clause, so counts and pages stay right.
-                Some(officer) => Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, in_scope),
-                    (
-                        Occur::Should,
-                        filter(Term::from_field_text(f.officers, officer)),
-                    ),
-                ])),
-                None => in_scope,
-            };
-            clauses.push((Occur::Must, seen));
+            // "In my subtree, or naming me" (and, for who reads secrets, "a secret of my
+            // subtree"): one clause, so counts and pages stay right.
+            let mut any: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, filter(Term::from_field_text(f.scope, scope)))];
+            if let Some(officer) = q.officer {
+                any.push((
+                    Occur::Should,
+                    filter(Term::from_field_text(f.officers, officer)),
+                ));
+            }
+            if q.reads_secrets {
+                any.push((
+                    Occur::Should,
+                    filter(Term::from_field_text(f.secret_scope, scope)),
+                ));
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         if let Some(kind) = q.kind {
             let t = Term::from_field_text(f.kind, kind.as_str());
@@ -428,6 +443,9 @@ impl SearchIndex for TantivyIndex {
         }
         for o in &doc.officers {
             d.add_text(f.officers, o);
+        }
+        for s in &doc.secret_scope {
+            d.add_text(f.secret_scope, s);
         }
         d.add_text(f.title, &doc.title);
         d.add_text(f.title_exact, &doc.title);

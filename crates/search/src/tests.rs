@@ -32,6 +32,7 @@ fn doc(
         unit_id: unit.into(),
         scope: scope.into_iter().map(String::from).collect(),
         officers: Vec::new(),
+        secret_scope: Vec::new(),
         title: title.into(),
         subtitle: subtitle.into(),
         body: body.into(),
@@ -129,6 +130,7 @@ fn top(ix: &TantivyIndex, text: &str, kind: Option<Kind>, scope: Option<&str>) -
             kind,
             scope,
             officer: None,
+            reads_secrets: false,
             offset: 0,
             limit: 10,
         })
@@ -199,6 +201,7 @@ fn scope_is_part_of_the_query() {
             kind: None,
             scope: Some(HN),
             officer: None,
+            reads_secrets: false,
             offset,
             limit: 2,
         })
@@ -224,6 +227,7 @@ fn public_records_and_officer_records_never_mix() {
         unit_id: HN_TEAM.into(),
         scope: vec![PUBLIC_SCOPE.into()],
         officers: Vec::new(),
+        secret_scope: Vec::new(),
         title: "Quyết định 12/QĐ-XPHC — Công ty TNHH Mỹ phẩm Hàn Quốc Đông Á".into(),
         subtitle: "Đội QLTT số 1".into(),
         body: String::new(),
@@ -237,6 +241,7 @@ fn public_records_and_officer_records_never_mix() {
             kind: Some(Kind::PublicDecision),
             scope: Some(PUBLIC_SCOPE),
             officer: None,
+            reads_secrets: false,
             offset: 0,
             limit: 10,
         })
@@ -258,6 +263,7 @@ fn public_records_and_officer_records_never_mix() {
                 kind: None,
                 scope: Some(scope),
                 officer: None,
+                reads_secrets: false,
                 offset: 0,
                 limit: 50,
             })
@@ -367,6 +373,7 @@ fn a_record_naming_an_officer_is_found_by_that_officer_alone() {
             kind: Some(Kind::OfficeDocument),
             scope: Some(scope),
             officer,
+            reads_secrets: false,
             offset,
             limit: 1,
         })
@@ -386,4 +393,78 @@ fn a_record_naming_an_officer_is_found_by_that_officer_alone() {
     assert_eq!(ask(HN, None, 0).total, 2);
     assert_eq!(ask(HN, Some("o-1"), 0).total, 2);
     assert_eq!(ask(HCM, Some("o-2"), 0).total, 0);
+}
+
+#[test]
+fn a_secret_record_is_found_by_who_reads_secrets_in_scope_and_by_who_is_named_only() {
+    let ix = TantivyIndex::in_ram().unwrap();
+    // A secret letter of the Hà Nội register: no ordinary scope; its units are the secret
+    // scope; the officer "o-granted" of the team was granted it.
+    let mut secret = doc(
+        "od-secret",
+        Kind::OfficeDocument,
+        HN,
+        "Công văn 7/CAT-PC03 — phương án phối hợp kiểm tra",
+        "Công an tỉnh",
+        "",
+        &["7/CAT-PC03"],
+    );
+    secret.secret_scope = std::mem::take(&mut secret.scope);
+    secret.officers = vec!["o-granted".into()];
+    let open = doc(
+        "od-open",
+        Kind::OfficeDocument,
+        HN,
+        "Công văn 8/CAT-PC03 — phương án phối hợp kiểm tra",
+        "Công an tỉnh",
+        "",
+        &["8/CAT-PC03"],
+    );
+    for d in [&secret, &open] {
+        ix.upsert(d).unwrap();
+    }
+    ix.commit(None).unwrap();
+    let ask = |scope: &str, officer: Option<&str>, reads_secrets: bool| {
+        let p = ix
+            .search(&SearchQuery {
+                text: "phuong an phoi hop",
+                kind: None,
+                scope: Some(scope),
+                officer,
+                reads_secrets,
+                offset: 0,
+                limit: 10,
+            })
+            .unwrap();
+        let mut ids: Vec<String> = p.hits.into_iter().map(|h| h.id).collect();
+        ids.sort();
+        (p.total, ids)
+    };
+    // An officer of the unit who does not read secrets: the open one only, counted so.
+    assert_eq!(ask(HN, Some("o-clerk"), false), (1, vec!["od-open".into()]));
+    // Its leaders (and those above): both.
+    assert_eq!(
+        ask(ROOT, Some("o-head"), true),
+        (2, vec!["od-open".into(), "od-secret".into()])
+    );
+    // A leader of another province reads secrets, not this one's.
+    assert_eq!(ask(HCM, Some("o-hcm"), true).0, 0);
+    // The granted officer of the team finds it by name, not the open one of the province.
+    assert_eq!(
+        ask(HN_TEAM, Some("o-granted"), false),
+        (1, vec!["od-secret".into()])
+    );
+    // Asked by the number: still nothing for who may not read it.
+    let by_number = ix
+        .search(&SearchQuery {
+            text: "7/CAT-PC03",
+            kind: None,
+            scope: Some(HN),
+            officer: Some("o-clerk"),
+            reads_secrets: false,
+            offset: 0,
+            limit: 10,
+        })
+        .unwrap();
+    assert_eq!(by_number.total, 0);
 }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod exhibits;
 pub mod idempotency;
 pub mod office;
+pub mod office_access;
 pub mod office_drafts;
 pub mod outbox;
 pub mod periodic_reports;

@@ -59,7 +59,7 @@ impl OfficeDocRow {
     }
 }
 
-const COLUMNS: &str = "id, unit_id, direction, register, year, seq, number, doc_type, document_date, \
+pub(crate) const COLUMNS: &str = "id, unit_id, direction, register, year, seq, number, doc_type, document_date, \
     received_on, correspondent, summary, signer, urgency, confidentiality, attachments, state, \
     route_opinion, routed_by, assigned_unit_id, assigned_officer_id, due_on, reply_id, created_by, \
     created_at, updated_at";

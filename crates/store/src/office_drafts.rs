@@ -45,7 +45,7 @@ impl DraftRow {
     }
 }
 
-const COLUMNS: &str = "id, unit_id, doc_type, issuer_abbr, division_abbr, summary, content, \
+pub(crate) const COLUMNS: &str = "id, unit_id, doc_type, issuer_abbr, division_abbr, summary, content, \
     recipients, urgency, confidentiality, attachments, state, drafted_by, reviewed_by, signed_by, \
     comment, document_id, created_at, updated_at";
 

@@ -229,6 +229,23 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/office-documents/{id}/receipt",
         Scoped(AcknowledgeDirectives),
     ),
+    // Who reads a secret document: the matrix's document is an ordinary one, so a request let in
+    // is answered 422 office.not_secret (the secret rules are tested in office_secrecy.rs).
+    (
+        "GET",
+        "/api/v1/office-documents/{id}/access",
+        Scoped(ViewOfficeDocuments),
+    ),
+    (
+        "POST",
+        "/api/v1/office-documents/{id}/access",
+        Scoped(GrantSecretAccess),
+    ),
+    (
+        "DELETE",
+        "/api/v1/office-documents/{id}/access/{user_id}",
+        Scoped(GrantSecretAccess),
+    ),
     // The document has no file: a leader's request is let in and answered 409 text.in_progress.
     (
         "POST",
@@ -259,6 +276,13 @@ const MATRIX: &[(&str, &str, Access)] = &[
     (
         "POST",
         "/api/v1/office-documents/drafts/{id}/actions/{action}",
+        Scoped(ReviewDrafts),
+    ),
+    // The matrix's draft has no file: a drafter's or leader's request is let in and answered 400
+    // text.unknown_file (the drafter is the province's head, so the rule is ReviewDrafts here).
+    (
+        "POST",
+        "/api/v1/office-documents/drafts/{id}/text/retry",
         Scoped(ReviewDrafts),
     ),
     ("GET", "/api/v1/directives", Perm(ViewOfficeDocuments)),
@@ -762,6 +786,7 @@ fn fill(path: &str, s: &Side, token_of_actor: &str) -> String {
         p = p.replace(pattern, &filled);
     }
     p.replace("{lot_no}", &s.lot_no)
+        .replace("{user_id}", &s.user)
         .replace("{year}", "2026")
         .replace("{date}", "2026-10-16")
         .replace("{action}", "propose")
@@ -864,6 +889,12 @@ fn api_body(method: &str, path: &str, s: &Side, foreign: bool) -> Option<Value> 
         }
         ("POST", "/api/v1/office-documents/{id}/actions/{action}") => {
             json!({"opinion": v("Đội xử lý"), "unit_id": s.team})
+        }
+        ("POST", "/api/v1/office-documents/drafts/{id}/text/retry") => {
+            json!({"sha256": "0".repeat(64)})
+        }
+        ("POST", "/api/v1/office-documents/{id}/access") => {
+            json!({"user_id": s.user, "reason": v("Phối hợp xác minh")})
         }
         ("POST", "/api/v1/office-documents/drafts") => {
             json!({"unit_id": s.province, "doc_type": "report", "summary": v("Báo cáo"),

@@ -436,7 +436,7 @@ async fn secret_documents_have_their_own_numbers(t: TestApp) {
         )
         .await;
     assert_eq!((s, code(&b)), (400, "office.invalid_register"), "{b}");
-    // Arrivals keep the one arrival sequence, whatever their secrecy.
+    // A secret arrival is numbered in the secret arrival book (Decree 26/2020 Art. 4(2)(a)).
     let (s, b) = t
         .post(
             &clerk,
@@ -448,7 +448,7 @@ async fn secret_documents_have_their_own_numbers(t: TestApp) {
         .await;
     assert_eq!(
         (s, b["seq"].as_i64(), b["register"].as_str()),
-        (201, Some(1), Some("general")),
+        (201, Some(1), Some("secret")),
         "{b}"
     );
     // The page of the secret book.

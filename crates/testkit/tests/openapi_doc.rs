@@ -167,6 +167,12 @@ async fn document_is_valid_and_complete(t: TestApp) {
         .await;
     assert_eq!(s, 201, "{office}");
     let office = office["id"].as_str().unwrap().to_string();
+    // Who reads a secret document is asked of a secret one (its registrar reads it).
+    let (s, secret) = t
+        .post(&admin, "/api/v1/office-documents", serde_json::json!({"direction": "incoming", "doc_type": "official_letter", "number": "2/CAT", "document_date": "2026-03-05", "correspondent": "Công an", "summary": "Công văn mật", "confidentiality": "confidential"}))
+        .await;
+    assert_eq!(s, 201, "{secret}");
+    let secret = secret["id"].as_str().unwrap().to_string();
     let (s, directive) = t
         .post(
             &admin,
@@ -241,6 +247,10 @@ async fn document_is_valid_and_complete(t: TestApp) {
             .replace("/warehouses/{id}", &format!("/warehouses/{warehouse}"))
             .replace("/files/{id}", &format!("/files/{file}"))
             .replace("/stock-counts/{id}", &format!("/stock-counts/{count}"))
+            .replace(
+                "/office-documents/{id}/access",
+                &format!("/office-documents/{secret}/access"),
+            )
             .replace(
                 "/office-documents/{id}",
                 &format!("/office-documents/{office}"),

@@ -236,6 +236,7 @@ async fn a_crash_before_indexing_is_repaired_on_restart(t: TestApp) {
                 kind: None,
                 scope: None,
                 officer: None,
+                reads_secrets: false,
                 offset: 0,
                 limit: 5,
             })

@@ -173,12 +173,14 @@ impl App {
                     continue;
                 };
                 let urgency = Urgency::parse(&d.urgency).unwrap_or(Urgency::Normal);
+                // A secret document's summary only for those entitled to it.
+                let summary = self.summary_for(actor, &d).await?;
                 q.to_send.push(DocumentQueueItem {
                     due_on: dispatch::send_by(&cal, signed, urgency)
                         .format("%Y-%m-%d")
                         .to_string(),
                     number: d.number,
-                    summary: d.summary,
+                    summary,
                     document_id: d.id,
                 });
             }
@@ -194,10 +196,11 @@ impl App {
                 let Some(d) = office::get(pool, &incoming_id).await? else {
                     continue;
                 };
+                let summary = self.summary_for(actor, &d).await?;
                 q.unconfirmed_arrivals.push(DocumentQueueItem {
                     number: format!("{} (số đến {})", d.number, d.seq),
                     due_on: d.received_on.clone().unwrap_or_default(),
-                    summary: d.summary,
+                    summary,
                     document_id: d.id,
                 });
             }

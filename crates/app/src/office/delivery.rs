@@ -85,8 +85,7 @@ impl App {
                         "Đơn vị nhận không tồn tại, đã sáp nhập, hoặc là chính đơn vị gửi.",
                     )
                 })?;
-            // Arrivals keep the unit's one arrival sequence whatever their secrecy (see
-            // `rules::register_of`).
+            // A secret arrival goes in the unit's secret arrival book (`rules::register_of`).
             let book = rules::register_of(
                 Direction::Incoming,
                 Confidentiality::parse(&doc.confidentiality)?,
@@ -119,7 +118,8 @@ impl App {
             let details = json!({
                 "direction": "incoming", "year": year, "seq": seq, "number": doc.number,
                 "from_document_id": doc.id, "from_unit_id": doc.unit_id,
-                "summary": doc.summary,
+                "summary": super::secrecy::summary_for_log(
+                    Confidentiality::parse(&doc.confidentiality)?, &doc.summary),
             });
             store::add_step(tx, &incoming.id, "register", &actor.id, "", &details).await?;
             crate::record(
@@ -270,6 +270,12 @@ impl App {
         if !units::in_subtree(tx.conn(), &actor.unit_id, &row.unit_id).await? {
             return Err(super::not_found());
         }
+        if super::secrecy::entitlement_in(tx.conn(), actor, &row)
+            .await?
+            .is_none()
+        {
+            return Err(super::secrecy::restricted());
+        }
         if self
             .confirm_receipt_in(&mut tx, actor, &row)
             .await?
@@ -288,7 +294,7 @@ impl App {
                 ));
             }
         }
-        self.office_document(actor, id).await
+        self.office_document_unlogged(actor, id).await
     }
 
     /// Records the receipt of the delivery behind `row` in `tx`, with its journal line and

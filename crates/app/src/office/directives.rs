@@ -161,8 +161,20 @@ impl App {
             .await?
             .ok_or(StoreError::NotFound)?;
         let mine = recipients.iter().find(|r| r.unit_id == actor.unit_id);
+        // A directive sent before secret directives were refused may carry a secrecy level: its
+        // document and message are then a placeholder for those not entitled to it.
+        let mut row = row;
+        let entitled = self.secret_entitlement(actor, &doc).await?.is_some();
+        if !entitled {
+            row.message = String::new();
+        }
+        let document = if entitled {
+            self.office_view(doc, false).await?
+        } else {
+            super::secrecy::placeholder(self.office_view(doc, false).await?)
+        };
         Ok(Directive {
-            document: self.office_view(doc, false).await?,
+            document,
             sender_unit_name: self
                 .unit_name(&row.sender_unit_id)
                 .await?
@@ -225,6 +237,18 @@ impl App {
             &correspondent,
             &input.signer,
         )?;
+        // A directive is read by every officer of every recipient unit; a state secret is known
+        // only by those with the responsibility to know it (Law 29/2018/QH14 Art. 2(3)). A secret
+        // document goes out as an outgoing document sent to the units that need it, where each
+        // unit's secret arrival book and its leaders take it (see `secrecy`).
+        if qltt_domain::office::is_secret(c.confidentiality) {
+            return Err(AppError::new(
+                ErrorKind::Refused,
+                "directive.secret",
+                "Văn bản mật không gửi theo hình thức chỉ đạo tới mọi công chức; hãy vào sổ văn \
+                 bản mật đi và gửi tới từng đơn vị nhận.",
+            ));
+        }
         let attachments = self
             .require_files(&mut tx, actor, &input.attachments)
             .await?;

@@ -124,9 +124,13 @@ impl Draft {
     pub fn editable(&self) -> bool {
         self.row.state == DraftState::Drafting.as_str()
     }
+    /// Some file is still queued or being read (the page's block then reloads itself).
+    pub fn texts_pending(&self) -> bool {
+        self.attachment_texts.iter().any(|t| t.pending())
+    }
 }
 
-fn not_found() -> AppError {
+pub(crate) fn not_found() -> AppError {
     AppError::not_found("office.draft_not_found")
 }
 
@@ -167,14 +171,27 @@ fn check(input: &DraftInput) -> AppResult<Fields> {
 }
 
 impl App {
-    async fn sees_draft(
+    pub(crate) async fn sees_draft(
         &self,
         conn: &mut sqlx::AnyConnection,
         actor: &Actor,
         row: &DraftRow,
     ) -> AppResult<bool> {
-        Ok(row.drafted_by == actor.id
-            || units::in_subtree(conn, &actor.unit_id, &row.unit_id).await?)
+        let named = row.drafted_by == actor.id
+            || row.reviewed_by.as_deref() == Some(actor.id.as_str())
+            || row.signed_by.as_deref() == Some(actor.id.as_str());
+        if named {
+            return Ok(true);
+        }
+        if !units::in_subtree(conn, &actor.unit_id, &row.unit_id).await? {
+            return Ok(false);
+        }
+        // A draft with a secrecy level is protected while it is written (Decree 26/2020/NĐ-CP
+        // Art. 2(1), English translation on english.luatvietnam.vn: the drafter "shall protect
+        // the contents of state secrets in the process of drafting"): of its unit, only the
+        // leaders and the secret-book clerk read it (see `secrecy`).
+        let secret = qltt_domain::office::is_secret(Confidentiality::parse(&row.confidentiality)?);
+        Ok(!secret || actor.may(Permission::ReadSecretDocuments))
     }
 
     async fn draft_view(&self, row: DraftRow, with_steps: bool) -> AppResult<Draft> {
@@ -283,7 +300,8 @@ impl App {
         )
         .await?;
         let details = json!({"unit_id": row.unit_id, "doc_type": row.doc_type,
-            "summary": row.summary, "recipients": row.recipients, "attachments": attachments});
+            "summary": super::secrecy::summary_for_log(f.confidentiality, &row.summary),
+            "recipients": row.recipients, "attachments": attachments});
         store::add_step(&mut tx, &row.id, "create", &actor.id, "", &details).await?;
         crate::record(
             &mut tx,
@@ -354,7 +372,8 @@ impl App {
         {
             return Err(moved_meanwhile());
         }
-        let details = json!({"doc_type": f.doc_type.as_str(), "summary": f.summary,
+        let details = json!({"doc_type": f.doc_type.as_str(),
+            "summary": super::secrecy::summary_for_log(f.confidentiality, &f.summary),
             "recipients": f.recipients, "attachments": attachments});
         store::add_step(&mut tx, &row.id, "edit", &actor.id, "", &details).await?;
         crate::record(
@@ -404,9 +423,14 @@ impl App {
         .await?;
         let more = rows.len() as i64 > limit;
         let mut items = Vec::new();
+        let mut conn = self.db.pool().acquire().await.map_err(AppError::internal)?;
         for row in rows.into_iter().take(limit as usize) {
-            items.push(self.draft_view(row, false).await?);
+            // A secret draft is not listed to those of its unit who may not read it.
+            if self.sees_draft(&mut conn, actor, &row).await? {
+                items.push(self.draft_view(row, false).await?);
+            }
         }
+        drop(conn);
         let next_cursor = if more {
             items
                 .last()
@@ -641,7 +665,9 @@ impl App {
         let details = json!({
             "direction": doc.direction, "register": doc.register, "year": doc.year,
             "seq": doc.seq, "number": doc.number,
-            "doc_type": doc.doc_type, "correspondent": doc.correspondent, "summary": doc.summary,
+            "doc_type": doc.doc_type, "correspondent": doc.correspondent,
+            "summary": super::secrecy::summary_for_log(
+                Confidentiality::parse(&doc.confidentiality)?, &doc.summary),
             "draft_id": row.id,
         });
         docs::add_step(tx, &doc.id, "register", &actor.id, "", &details).await?;

@@ -11,7 +11,9 @@
 
 pub mod delivery;
 pub mod directives;
+pub mod draft_text;
 pub mod drafts;
+pub mod secrecy;
 pub mod text;
 
 use std::collections::HashMap;
@@ -153,6 +155,10 @@ pub struct OfficeDocument {
     /// YYYY-MM-DD, and whether it has passed.
     pub send_by: Option<String>,
     pub send_late: bool,
+    /// A document with a secrecy level shown to an officer not entitled to it: its number,
+    /// dates, secrecy and state only; the summary reads "Văn bản mật" and the correspondent,
+    /// signer, opinion and files are empty (see `secrecy`).
+    pub restricted: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -304,21 +310,49 @@ pub(crate) async fn next_outgoing(
     })
 }
 
+/// Whether the actor's subtree holds the document's register or the unit it was routed to.
+pub(crate) async fn in_reach(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    row: &OfficeDocRow,
+) -> AppResult<bool> {
+    if units::in_subtree(conn, &actor.unit_id, &row.unit_id).await? {
+        return Ok(true);
+    }
+    Ok(match &row.assigned_unit_id {
+        Some(u) => units::in_subtree(conn, &actor.unit_id, u).await?,
+        None => false,
+    })
+}
+
+/// Whether the actor sees the document (see [`App::sees_document`]), on `conn`.
+pub(crate) async fn sees_in(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    row: &OfficeDocRow,
+) -> AppResult<bool> {
+    if row.assigned_officer_id.as_deref() == Some(actor.id.as_str()) {
+        return Ok(true);
+    }
+    if in_reach(conn, actor, row).await? {
+        return Ok(true);
+    }
+    if rules::is_secret(Confidentiality::parse(&row.confidentiality)?) {
+        return Ok(
+            qltt_store::office_access::is_named(conn, &row.id, &actor.id).await?
+                || qltt_store::office_access::is_granted(conn, &row.id, &actor.id).await?,
+        );
+    }
+    Ok(false)
+}
+
 impl App {
     /// Whether the actor sees the document: its register or its assignee unit is in their
-    /// scope, or it was routed to them.
-    async fn sees_document(&self, actor: &Actor, row: &OfficeDocRow) -> AppResult<bool> {
-        if row.assigned_officer_id.as_deref() == Some(actor.id.as_str()) {
-            return Ok(true);
-        }
+    /// scope, or it was routed to them; a secret one also when they are named on it or were
+    /// granted it. Seeing is not reading a secret one in full (see `secrecy`).
+    pub(crate) async fn sees_document(&self, actor: &Actor, row: &OfficeDocRow) -> AppResult<bool> {
         let mut conn = self.db.pool().acquire().await.map_err(AppError::internal)?;
-        if units::in_subtree(&mut conn, &actor.unit_id, &row.unit_id).await? {
-            return Ok(true);
-        }
-        Ok(match &row.assigned_unit_id {
-            Some(u) => units::in_subtree(&mut conn, &actor.unit_id, u).await?,
-            None => false,
-        })
+        sees_in(&mut conn, actor, row).await
     }
 
     pub(crate) async fn office_view(
@@ -409,6 +443,7 @@ impl App {
             reply_number,
             steps,
             row,
+            restricted: false,
         })
     }
 
@@ -527,7 +562,9 @@ impl App {
         let details = json!({
             "direction": row.direction, "register": row.register, "year": row.year,
             "seq": row.seq, "number": row.number, "doc_type": row.doc_type,
-            "correspondent": row.correspondent, "summary": row.summary,
+            "correspondent": row.correspondent,
+            "summary": secrecy::summary_for_log(c.confidentiality, &row.summary),
+            "confidentiality": row.confidentiality,
             "attachments": attachments,
         });
         store::add_step(&mut tx, &row.id, "register", &actor.id, "", &details).await?;
@@ -599,14 +636,21 @@ impl App {
             limit + 1,
         )
         .await?;
-        self.office_page(rows, limit).await
+        self.office_page(actor, rows, limit).await
     }
 
-    async fn office_page(&self, rows: Vec<OfficeDocRow>, limit: i64) -> AppResult<OfficePage> {
+    /// A page of a book: a secret document the actor is not entitled to is a placeholder line
+    /// (the book stays visibly whole, its content hidden).
+    async fn office_page(
+        &self,
+        actor: &Actor,
+        rows: Vec<OfficeDocRow>,
+        limit: i64,
+    ) -> AppResult<OfficePage> {
         let more = rows.len() as i64 > limit;
         let mut items = Vec::new();
         for row in rows.into_iter().take(limit as usize) {
-            items.push(self.office_view(row, false).await?);
+            items.push(self.list_view(actor, row).await?);
         }
         let next_cursor = if more {
             items.last().map(|d| d.row.seq.to_string())
@@ -636,13 +680,44 @@ impl App {
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
+            // A secret document routed to a unit is worked on by those entitled to it (the
+            // unit's leaders route it on to an officer); the others' queue does not hold it.
+            if self.secret_entitlement(actor, &row).await?.is_none() {
+                continue;
+            }
             out.push(self.office_view(row, false).await?);
         }
         Ok(out)
     }
 
-    /// A document with its journal, if the actor sees it (else 404, as if it did not exist).
+    /// A document with its journal, if the actor sees it (else 404, as if it did not exist); a
+    /// secret one only for those entitled to it (else 403 `office.secret_restricted`), and the
+    /// opening is recorded (see `secrecy`).
     pub async fn office_document(&self, actor: &Actor, id: &str) -> AppResult<OfficeDocument> {
+        let row = self.readable_document(actor, id).await?;
+        self.record_secret_read(actor, &row, "office_document.secret_read", json!({}), false)
+            .await?;
+        self.office_view(row, true).await
+    }
+
+    /// A document as [`App::office_document`] without recording an opening (for the answers of
+    /// steps, which the actor took on the document).
+    pub(crate) async fn office_document_unlogged(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<OfficeDocument> {
+        let row = self.readable_document(actor, id).await?;
+        self.office_view(row, true).await
+    }
+
+    /// The row of a document the actor sees and reads in full: 404 when they do not see it, 403
+    /// `office.secret_restricted` when it is secret and they are not entitled to it.
+    pub(crate) async fn readable_document(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<OfficeDocRow> {
         actor.require(Permission::ViewOfficeDocuments)?;
         let row = store::get(self.db.pool(), id)
             .await?
@@ -650,7 +725,10 @@ impl App {
         if !self.sees_document(actor, &row).await? {
             return Err(not_found());
         }
-        self.office_view(row, true).await
+        if self.secret_entitlement(actor, &row).await?.is_none() {
+            return Err(secrecy::restricted());
+        }
+        Ok(row)
     }
 
     /// Whether the actor may take a step that the document's state gives to `by`.
@@ -698,14 +776,15 @@ impl App {
         let today = legal_day(self.now());
         let mut tx = self.db.begin(self.now()).await?;
         let row = store::get_in(tx.conn(), id).await?.ok_or_else(not_found)?;
-        let visible = row.assigned_officer_id.as_deref() == Some(actor.id.as_str())
-            || units::in_subtree(tx.conn(), &actor.unit_id, &row.unit_id).await?
-            || match &row.assigned_unit_id {
-                Some(u) => units::in_subtree(tx.conn(), &actor.unit_id, u).await?,
-                None => false,
-            };
-        if !visible {
+        if !sees_in(tx.conn(), actor, &row).await? {
             return Err(not_found());
+        }
+        // A secret document is acted on only by those who read it.
+        if secrecy::entitlement_in(tx.conn(), actor, &row)
+            .await?
+            .is_none()
+        {
+            return Err(secrecy::restricted());
         }
         let direction = Direction::parse(&row.direction)?;
         let state = DocState::parse(&row.state)?;
@@ -842,6 +921,16 @@ impl App {
         let mut audit = details;
         audit["from"] = json!(state.as_str());
         audit["to"] = json!(next.as_str());
+        // The log (read by auditors, and the outbox) keeps who did what to a secret document,
+        // not the words of its opinion or notes, which may repeat the secret; its journal, read
+        // only by those entitled, keeps them.
+        if rules::is_secret(Confidentiality::parse(&row.confidentiality)?) {
+            for key in ["opinion", "note"] {
+                if audit.get(key).is_some() {
+                    audit[key] = serde_json::Value::Null;
+                }
+            }
+        }
         crate::record(
             &mut tx,
             actor,

@@ -538,9 +538,34 @@ impl App {
         Ok(out)
     }
 
-    /// The text read from a document's files, if the actor sees the document (else 404).
+    /// The text read from a document's files, if the actor sees the document (else 404) and, for
+    /// a secret one, is entitled to it (else 403; the reading is recorded).
     pub async fn office_document_text(&self, actor: &Actor, id: &str) -> AppResult<DocumentText> {
+        let row = self.readable_document(actor, id).await?;
+        self.record_secret_read(
+            actor,
+            &row,
+            "office_document.secret_text_read",
+            json!({}),
+            false,
+        )
+        .await?;
+        let doc = self.office_view(row, true).await?;
+        self.text_of(&doc).await
+    }
+
+    /// A document's page: the document and the text of its files, one opening recorded.
+    pub async fn office_document_with_text(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<(super::OfficeDocument, DocumentText)> {
         let doc = self.office_document(actor, id).await?;
+        let text = self.text_of(&doc).await?;
+        Ok((doc, text))
+    }
+
+    async fn text_of(&self, doc: &super::OfficeDocument) -> AppResult<DocumentText> {
         let files = self.attachment_texts(&doc.attachment_shas, true).await?;
         let text = files
             .iter()
@@ -549,7 +574,7 @@ impl App {
             .collect::<Vec<_>>()
             .join("\n\n");
         Ok(DocumentText {
-            document_id: doc.row.id,
+            document_id: doc.row.id.clone(),
             pending: files.iter().any(AttachmentText::pending),
             files,
             text,
@@ -569,14 +594,14 @@ impl App {
         let mut tx = self.db.begin(self.now()).await?;
         let row = office::get_in(tx.conn(), id).await?.ok_or_else(not_found)?;
         let in_scope = units::in_subtree(tx.conn(), &actor.unit_id, &row.unit_id).await?;
-        let visible = in_scope
-            || row.assigned_officer_id.as_deref() == Some(actor.id.as_str())
-            || match &row.assigned_unit_id {
-                Some(u) => units::in_subtree(tx.conn(), &actor.unit_id, u).await?,
-                None => false,
-            };
-        if !visible {
+        if !super::sees_in(tx.conn(), actor, &row).await? {
             return Err(not_found());
+        }
+        if super::secrecy::entitlement_in(tx.conn(), actor, &row)
+            .await?
+            .is_none()
+        {
+            return Err(super::secrecy::restricted());
         }
         if !(actor.may(Permission::RouteDocuments) && in_scope) {
             return Err(AppError::forbidden());
@@ -617,7 +642,8 @@ impl App {
         .await?;
         tx.commit().await?;
         wake();
-        self.office_document_text(actor, id).await
+        let doc = self.office_document_unlogged(actor, id).await?;
+        self.text_of(&doc).await
     }
 
     /// Reads the next file due (queued, due for an automatic retry, or left by a dead process), if

@@ -77,6 +77,7 @@ pub(crate) fn business(units: &UnitTree, b: &BusinessRow) -> SearchDoc {
         unit_id: b.unit_id.clone(),
         scope: units.scope_of(&b.unit_id),
         officers: Vec::new(),
+        secret_scope: Vec::new(),
         title: b.name.clone(),
         subtitle: join(&[&b.address, b.tax_code.as_deref().unwrap_or_default()]),
         body: [
@@ -113,6 +114,7 @@ pub(crate) fn case(
         unit_id: c.unit_id.clone(),
         scope: units.scope_of(&c.unit_id),
         officers: Vec::new(),
+        secret_scope: Vec::new(),
         title: c.summary.clone(),
         subtitle: join(&[name, state]),
         body: [
@@ -148,6 +150,7 @@ pub(crate) fn document(
         unit_id: d.unit_id.clone(),
         scope: units.scope_of(&d.unit_id),
         officers: Vec::new(),
+        secret_scope: Vec::new(),
         title: format!("{kind} {}", d.number),
         subtitle: join(&[name, &issued]),
         body: case.map(|c| c.summary.clone()).unwrap_or_default(),
@@ -162,10 +165,15 @@ const OFFICE_TEXT_MAX: usize = 200_000;
 /// summary and the text read from its files. Seen where the document is: the register's unit and
 /// the unit it was routed to, with every unit above them, and by the officer it was routed to
 /// (who may open it wherever their unit is: `App::sees_document`).
+///
+/// A document with a secrecy level is found only by those who read it (`App::secret_entitlement`):
+/// its units go in `secret_scope` (their leaders and secret-book clerk), and `readers` (named on
+/// it or granted it) in `officers`.
 pub(crate) fn office_document(
     units: &UnitTree,
     d: &qltt_store::office::OfficeDocRow,
     texts: &[String],
+    readers: Vec<String>,
 ) -> SearchDoc {
     use qltt_domain::office::{Direction, DocType};
     let doc_type = DocType::parse(&d.doc_type)
@@ -192,12 +200,23 @@ pub(crate) fn office_document(
     ]
     .join("\n");
     push_texts(&mut body, texts);
+    let secret = d.confidentiality != qltt_domain::office::Confidentiality::Normal.as_str();
+    let (scope, secret_scope, officers) = if secret {
+        (Vec::new(), scope, readers)
+    } else {
+        (
+            scope,
+            Vec::new(),
+            d.assigned_officer_id.iter().cloned().collect(),
+        )
+    };
     SearchDoc {
         id: d.id.clone(),
         kind: Kind::OfficeDocument,
         unit_id: d.unit_id.clone(),
         scope,
-        officers: d.assigned_officer_id.iter().cloned().collect(),
+        officers,
+        secret_scope,
         title: format!("{doc_type} {} — {}", d.number, d.summary),
         subtitle: join(&[&d.correspondent, &dated]),
         body,
@@ -239,12 +258,23 @@ pub(crate) fn office_draft(
         .unwrap_or_default();
     let mut body = [d.content.as_str(), d.comment.as_deref().unwrap_or_default()].join("\n");
     push_texts(&mut body, texts);
+    // A secret draft: its unit's leaders and secret-book clerk, and the people named on it.
+    let secret = d.confidentiality != qltt_domain::office::Confidentiality::Normal.as_str();
+    let mut officers = vec![d.drafted_by.clone()];
+    officers.extend(d.reviewed_by.iter().cloned());
+    officers.extend(d.signed_by.iter().cloned());
+    let (scope, secret_scope) = if secret {
+        (Vec::new(), units.scope_of(&d.unit_id))
+    } else {
+        (units.scope_of(&d.unit_id), Vec::new())
+    };
     SearchDoc {
         id: d.id.clone(),
         kind: Kind::OfficeDraft,
         unit_id: d.unit_id.clone(),
-        scope: units.scope_of(&d.unit_id),
-        officers: vec![d.drafted_by.clone()],
+        scope,
+        officers,
+        secret_scope,
         title: format!("Dự thảo {} — {}", doc_type.to_lowercase(), d.summary),
         subtitle: join(&[&d.recipients, state, number.unwrap_or_default()]),
         body,
@@ -284,6 +314,7 @@ pub(crate) fn public_decision(document_id: &str, d: &OpenDecision) -> SearchDoc 
         unit_id: String::new(),
         scope: vec![PUBLIC_SCOPE.to_string()],
         officers: Vec::new(),
+        secret_scope: Vec::new(),
         title: format!("{} — {offender}", d.decision_number),
         subtitle: join(&[&d.issuing_unit, &issued]),
         body: body.join("\n"),

@@ -539,7 +539,14 @@ impl App {
             return Ok(Op::Delete(id.to_string()));
         };
         let texts = self.texts_read(&row.attachment_list()).await?;
-        Ok(Op::Upsert(docs::office_document(units, &row, &texts)))
+        let readers = if row.confidentiality == "normal" {
+            Vec::new()
+        } else {
+            qltt_store::office_access::readers(pool, &row.id).await?
+        };
+        Ok(Op::Upsert(docs::office_document(
+            units, &row, &texts, readers,
+        )))
     }
 
     /// A draft with the text read from its files so far (its current files: an edit that drops

@@ -142,6 +142,14 @@ impl SearchIndex for Unavailable {
     }
 }
 
+/// Whose records a query may return: a unit's subtree (or [`PUBLIC_SCOPE`]), the records naming
+/// `officer`, and the secret records of the subtree when `reads_secrets`.
+pub(crate) struct Scope {
+    pub unit: String,
+    pub officer: Option<String>,
+    pub reads_secrets: bool,
+}
+
 /// One result, with where it opens.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchItem {
@@ -232,12 +240,17 @@ impl App {
         };
         // The actor's subtree, or a record naming the actor (a document routed to them, their own
         // draft): what the read rules let them open.
+        // Secret documents and drafts: of the subtree only for who reads secrets (leaders, the
+        // secret-book clerk); otherwise only those naming the actor (see `office::secrecy`).
         let page = self
             .query_index(
                 q,
                 kind,
-                actor.unit_id.clone(),
-                Some(actor.id.clone()),
+                Scope {
+                    unit: actor.unit_id.clone(),
+                    officer: Some(actor.id.clone()),
+                    reads_secrets: actor.may(Permission::ReadSecretDocuments),
+                },
                 offset,
                 limit,
             )
@@ -289,11 +302,15 @@ impl App {
         &self,
         q: &str,
         kind: Option<Kind>,
-        scope: String,
-        officer: Option<String>,
+        scope: Scope,
         offset: usize,
         limit: usize,
     ) -> AppResult<SearchPage> {
+        let Scope {
+            unit: scope,
+            officer,
+            reads_secrets,
+        } = scope;
         bounded("q", q, 200, false)?;
         if offset > MAX_OFFSET {
             return Err(AppError::bad_input(
@@ -311,6 +328,7 @@ impl App {
                 kind,
                 scope: Some(&scope),
                 officer: officer.as_deref(),
+                reads_secrets,
                 offset,
                 limit,
             })
@@ -351,8 +369,11 @@ impl App {
             .query_index(
                 q,
                 Some(Kind::PublicDecision),
-                PUBLIC_SCOPE.to_string(),
-                None,
+                Scope {
+                    unit: PUBLIC_SCOPE.to_string(),
+                    officer: None,
+                    reads_secrets: false,
+                },
                 offset,
                 limit,
             )

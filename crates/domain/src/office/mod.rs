@@ -8,6 +8,7 @@
 
 pub mod dispatch;
 pub mod drafting;
+pub mod secrecy;
 
 use chrono::NaiveDate;
 
@@ -92,18 +93,33 @@ labelled_enum!(
     Secret => "secret", "Sổ văn bản mật",
 });
 
-/// The book a document is numbered in. Only outgoing documents have a separate secret
-/// sequence (Art. 15(2)); incoming secret documents are registered "theo quy định của pháp luật
-/// về bảo vệ bí mật nhà nước" (Art. 22(4)), whose registration rules were not checked here
-/// (UNCONFIRMED), so they keep the unit's one arrival sequence, which Art. 22(2) requires to be
-/// continuous.
-pub fn register_of(direction: Direction, confidentiality: Confidentiality) -> Register {
-    match (direction, confidentiality) {
-        (Direction::Outgoing, Confidentiality::Normal) | (Direction::Incoming, _) => {
-            Register::General
-        }
-        (Direction::Outgoing, _) => Register::Secret,
+/// The book a document is numbered in: a document with a secrecy level has a book of its own in
+/// both directions.
+///
+/// - Outgoing: Decree 30/2020 Art. 15(2), "Văn bản mật được cấp hệ thống số riêng".
+/// - Incoming: Decree 30/2020 Art. 22(4) sends secret arrivals to the law on protecting state
+///   secrets, and Decree 26/2020/NĐ-CP Art. 4(2)(a) says "Sau khi nhận, tài liệu, vật chứa bí mật
+///   nhà nước phải đăng ký vào “Sổ đăng ký bí mật nhà nước đến”" (text read on a legal Q&A page
+///   quoting the decree, thuviennhadat.vn, and the same sentence in Circular 104/2021/TT-BCA
+///   Art. 6(3)(a) for the police); Circular 24/2020/TT-BCA Art. 2 gives that book its form,
+///   "Sổ đăng ký bí mật nhà nước đến: Mẫu số 15" (and "đi: Mẫu số 14"), read on
+///   thuvienphapluat.vn. Law 117/2025/QH15 replaced Law 29/2018/QH14 from 01/03/2026 and Decree
+///   63/2026/NĐ-CP has secret electronic documents registered in a "Hệ thống quản lý văn bản điện
+///   tử bí mật nhà nước" (news reports of the decree); whether that decree keeps the paper book's
+///   name for arrivals was not read here (UNCONFIRMED), but every text found keeps secret
+///   arrivals out of the ordinary arrival book.
+pub fn register_of(_direction: Direction, confidentiality: Confidentiality) -> Register {
+    if is_secret(confidentiality) {
+        Register::Secret
+    } else {
+        Register::General
     }
+}
+
+/// Whether a document carries a secrecy level (Mật, Tối mật, Tuyệt mật) and so is read only by
+/// the people entitled to it (see [`secrecy`]).
+pub fn is_secret(confidentiality: Confidentiality) -> bool {
+    confidentiality != Confidentiality::Normal
 }
 
 /// The counter of a unit's register in `document_counters`. Distinct from the case registers,

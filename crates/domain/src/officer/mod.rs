@@ -78,6 +78,14 @@ pub enum Permission {
     /// Enter incoming and outgoing documents in the unit's registers (sổ văn bản đến/đi) and
     /// send outgoing ones: the clerk's desk.
     RegisterDocuments,
+    /// Read in full the documents with a secrecy level (Mật, Tối mật, Tuyệt mật) of the registers
+    /// of one's scope and those routed to a unit of one's scope: the unit's leaders and the clerk
+    /// who keeps the secret books (see `office::secrecy`). Not the system administrator, who has
+    /// no responsibility to know a state secret (Law 29/2018/QH14 Art. 2(3)).
+    ReadSecretDocuments,
+    /// Give one officer access to one secret document of one's scope, or take it back: the head
+    /// of the unit or a deputy.
+    GrantSecretAccess,
     /// Route an incoming document with an opinion (ý kiến chỉ đạo), an assignee and a deadline.
     RouteDocuments,
     /// Process a document routed to oneself or one's unit: accept, reply, file.
@@ -174,6 +182,12 @@ impl Role {
             // The clerk (văn thư) keeps the registers; a unit's leaders may enter a document
             // themselves when the clerk is away.
             RegisterDocuments => matches!(self, Admin | UnitHead | DeputyUnitHead | Clerk),
+            // Secret documents: the leaders and the clerk of the secret books, never the
+            // administrator (who registers or drafts one still reads it: named on it).
+            ReadSecretDocuments => {
+                matches!(self, UnitHead | DeputyUnitHead | TeamLeader | Clerk)
+            }
+            GrantSecretAccess => matches!(self, UnitHead | DeputyUnitHead),
             // Routing is the leadership's: the head or deputy of a unit, a team leader for
             // documents of the team's register.
             RouteDocuments => matches!(self, Admin | UnitHead | DeputyUnitHead | TeamLeader),
@@ -378,6 +392,26 @@ mod tests {
             assert_eq!(
                 r.grants(AcknowledgeDirectives),
                 head || matches!(r, Role::TeamLeader | Role::Clerk),
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn secret_documents_are_read_by_leaders_and_the_clerk_and_granted_by_heads() {
+        use Permission::*;
+        for r in Role::ALL {
+            assert_eq!(
+                r.grants(ReadSecretDocuments),
+                matches!(
+                    r,
+                    Role::UnitHead | Role::DeputyUnitHead | Role::TeamLeader | Role::Clerk
+                ),
+                "{r:?}"
+            );
+            assert_eq!(
+                r.grants(GrantSecretAccess),
+                matches!(r, Role::UnitHead | Role::DeputyUnitHead),
                 "{r:?}"
             );
         }

@@ -1,6 +1,7 @@
 //! The office (văn thư): `GET/POST /api/v1/office-documents`, `GET /api/v1/office-documents/{id}`,
 //! `POST /api/v1/office-documents/{id}/actions/{action}`, the text of its files
-//! `GET /api/v1/office-documents/{id}/text` and `POST …/text/retry`, `GET/POST /api/v1/directives`,
+//! `GET /api/v1/office-documents/{id}/text` and `POST …/text/retry`, who reads a secret document
+//! `GET/POST /api/v1/office-documents/{id}/access` and `DELETE …/access/{user_id}`, `GET/POST /api/v1/directives`,
 //! `GET /api/v1/directives/{id}`, `GET /api/v1/directives/{id}/receipts`,
 //! `POST /api/v1/directives/{id}/read`, `POST /api/v1/directives/{id}/acknowledge` and the
 //! receipts' live stream `GET /api/v1/directives/{id}/events`.
@@ -15,6 +16,7 @@ use futures_util::Stream;
 use qltt_app::office::directives::{
     Directive, DirectiveEvent, DirectiveInput, DirectivePage, ReadReceipt, Receipts,
 };
+use qltt_app::office::secrecy::{AccessList, GrantInput};
 use qltt_app::office::text::DocumentText;
 use qltt_app::office::{ActionInput, OfficeDocument, OfficePage, RegisterFilter, RegisterInput};
 use serde::Deserialize;
@@ -35,8 +37,10 @@ pub struct RegisterQuery {
     pub year: Option<i32>,
     /// One state (registered, routed, in_progress, replied, filed, issued, sent).
     pub state: Option<String>,
-    /// The book: general (default) or secret (outgoing documents with a secrecy level, which
-    /// have their own numbers, Decree 30/2020 Art. 15(2)).
+    /// The book: general (default) or secret (documents with a secrecy level, which have their
+    /// own numbers: outgoing, Decree 30/2020 Art. 15(2); incoming, Decree 26/2020 Art. 4(2)(a)).
+    /// A secret document the caller is not entitled to is listed as a placeholder
+    /// (`restricted: true`, summary "Văn bản mật").
     pub register: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -152,6 +156,56 @@ pub async fn confirm_receipt(
     Path(id): Path<String>,
 ) -> ApiResult<Json<OfficeDocument>> {
     Ok(Json(state.app.confirm_receipt(&actor, &id).await?))
+}
+
+/// Who reads a document with a secrecy level: its unit's leaders and secret-book clerk (in words),
+/// the people named on it, and the grants (with those taken back). For those who read it
+/// themselves (403 `office.secret_restricted` otherwise); 422 `office.not_secret` for an ordinary
+/// document.
+#[utoipa::path(operation_id = "office_documents_access", get, path = "/api/v1/office-documents/{id}/access", params(("id" = String, Path)),
+    responses((status = 200, body = AccessList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn access(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AccessList>> {
+    Ok(Json(state.app.office_access(&actor, &id).await?))
+}
+
+/// Gives one officer of the caller's scope access to a secret document (the head of its
+/// register's unit or a deputy), with a reason; audited (`office_document.grant_access`). 409
+/// `office.already_granted`; 400 `office.unknown_officer`; 422 `office.not_secret`.
+#[utoipa::path(operation_id = "office_documents_grant_access", post, path = "/api/v1/office-documents/{id}/access", params(("id" = String, Path)),
+    request_body = GrantInput,
+    responses((status = 201, body = AccessList), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn grant_access(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<GrantInput>,
+) -> ApiResult<(StatusCode, Json<AccessList>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.grant_secret_access(&actor, &id, input).await?),
+    ))
+}
+
+/// Takes back an officer's access to a secret document (same leaders as a grant); audited
+/// (`office_document.revoke_access`). 404 `office.grant_not_found` when they had none.
+#[utoipa::path(operation_id = "office_documents_revoke_access", delete, path = "/api/v1/office-documents/{id}/access/{user_id}",
+    params(("id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 200, body = AccessList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn revoke_access(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path((id, user_id)): Path<(String, String)>,
+) -> ApiResult<Json<AccessList>> {
+    Ok(Json(
+        state
+            .app
+            .revoke_secret_access(&actor, &id, &user_id)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

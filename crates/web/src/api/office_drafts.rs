@@ -1,11 +1,12 @@
 //! The outgoing workflow: `GET/POST /api/v1/office-documents/drafts`,
 //! `GET/PATCH /api/v1/office-documents/drafts/{id}` and
 //! `POST /api/v1/office-documents/drafts/{id}/actions/{action}` (submit, approve, reject, sign,
-//! send).
+//! send) and `POST /api/v1/office-documents/drafts/{id}/text/retry` (read a failed file again).
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use qltt_app::office::draft_text::DraftTextRetryInput;
 use qltt_app::office::drafts::{Draft, DraftActionInput, DraftInput, DraftPage};
 use serde::Deserialize;
 
@@ -97,4 +98,20 @@ pub async fn act(
     Ok(Json(
         state.app.draft_act(&actor, &id, &action, input).await?,
     ))
+}
+
+/// Reads a draft's failed file again (its drafter, or a leader of the draft's unit's scope):
+/// the manual retry beside the text job's own. Audited (`office_draft.text_retry`). 400
+/// `text.unknown_file` for a file the draft does not hold; 409 `text.not_failed` for a file
+/// queued, being read or read.
+#[utoipa::path(operation_id = "office_drafts_text_retry", post, path = "/api/v1/office-documents/drafts/{id}/text/retry",
+    params(("id" = String, Path)), request_body = DraftTextRetryInput,
+    responses((status = 200, body = Draft), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn text_retry(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<DraftTextRetryInput>,
+) -> ApiResult<Json<Draft>> {
+    Ok(Json(state.app.retry_draft_text(&actor, &id, input).await?))
 }

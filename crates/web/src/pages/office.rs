@@ -12,6 +12,7 @@ use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use qltt_app::office::directives::{Directive, DirectiveInput, Receipts};
+use qltt_app::office::secrecy::{AccessList, GrantInput};
 use qltt_app::office::text::AttachmentText;
 use qltt_app::office::{ActionInput, OfficeDocument, RegisterFilter, RegisterInput};
 use qltt_app::{Actor, AppError, ErrorKind};
@@ -136,7 +137,7 @@ async fn list_page(
     let today = legal_day(app.now());
     let year = q.year.unwrap_or(today.year());
     let st = q.state.unwrap_or_default();
-    let secret = direction == "outgoing" && q.register.as_deref() == Some("secret");
+    let secret = q.register.as_deref() == Some("secret");
     let page = match app
         .office_register(
             actor,
@@ -187,10 +188,11 @@ async fn list_page(
         form.unit_id = unit_id.clone();
     }
     let incoming = direction == "incoming";
-    layout.title = if incoming {
-        "Sổ văn bản đến".into()
-    } else {
-        "Sổ văn bản đi".into()
+    layout.title = match (incoming, secret) {
+        (true, false) => "Sổ văn bản đến".into(),
+        (true, true) => "Sổ văn bản mật đến".into(),
+        (false, false) => "Sổ văn bản đi".into(),
+        (false, true) => "Sổ văn bản mật đi".into(),
     };
     let states = DocState::ALL
         .iter()
@@ -289,6 +291,10 @@ struct DetailPage {
     can_retry_text: bool,
     /// The clerk or a leader of the receiving register's scope may confirm its receipt.
     can_confirm_receipt: bool,
+    /// A secret document: who reads it (its grant form for a head or deputy).
+    access: Option<AccessList>,
+    /// Officers a leader may grant it to: (id, "name (unit)").
+    grantees: Vec<(String, String)>,
     today: String,
     error: Option<String>,
 }
@@ -314,6 +320,12 @@ pub struct StepForm {
     reply_id: String,
     #[serde(default)]
     note: String,
+    /// `grant_access` / `revoke_access`: the officer.
+    #[serde(default)]
+    user_id: String,
+    /// `grant_access`: why.
+    #[serde(default)]
+    reason: String,
 }
 
 async fn detail_page(
@@ -325,8 +337,9 @@ async fn detail_page(
 ) -> Response {
     let app = &state.app;
     let mut layout = Layout::for_actor(app, actor, TITLE, HREF).await;
-    let d = match app.office_document(actor, id).await {
-        Ok(d) => d,
+    // One opening of a secret document is recorded (the page and the text of its files).
+    let (d, text) = match app.office_document_with_text(actor, id).await {
+        Ok(x) => x,
         Err(e) => return error_page(layout, &e),
     };
     layout.title = format!("{} {}", d.doc_type_label, d.row.number);
@@ -391,10 +404,35 @@ async fn detail_page(
         }
     }
     let can_send = actor.may(Permission::RegisterDocuments) && d.may("send");
-    let texts = match app.office_document_text(actor, id).await {
-        Ok(t) => t.files,
-        Err(e) => return error_page(Layout::for_actor(app, actor, TITLE, HREF).await, &e),
+    let texts = text.files;
+    let access = if d.row.confidentiality != "normal" {
+        app.office_access(actor, id).await.ok()
+    } else {
+        None
     };
+    let mut grantees = Vec::new();
+    if access.as_ref().is_some_and(|a| a.may_grant)
+        && let Ok(officers) = app.officers(actor, None, None, 200).await
+    {
+        let holders: Vec<&str> = access
+            .iter()
+            .flat_map(|a| {
+                a.named.iter().map(|r| r.user_id.as_str()).chain(
+                    a.grants
+                        .iter()
+                        .filter(|g| g.row.revoked_at.is_none())
+                        .map(|g| g.row.user_id.as_str()),
+                )
+            })
+            .collect();
+        grantees.extend(
+            officers
+                .items
+                .into_iter()
+                .filter(|o| o.active && !holders.contains(&o.id.as_str()))
+                .map(|o| (o.id, format!("{} ({})", o.full_name, o.unit_name))),
+        );
+    }
     let texts_pending = texts.iter().any(AttachmentText::pending);
     let can_retry_text = actor.may(Permission::RouteDocuments)
         && app.in_scope(actor, &d.row.unit_id).await.unwrap_or(false)
@@ -408,6 +446,8 @@ async fn detail_page(
         .unwrap_or(StatusCode::OK);
     let page = DetailPage {
         can_confirm_receipt,
+        access,
+        grantees,
         layout,
         d,
         can_route,
@@ -462,6 +502,22 @@ pub async fn act(
             .map(|_| ())
     } else if f.op == "confirm_receipt" {
         state.app.confirm_receipt(&actor, &id).await.map(|_| ())
+    } else if f.op == "grant_access" {
+        let input = GrantInput {
+            user_id: f.user_id.clone(),
+            reason: f.reason.clone(),
+        };
+        state
+            .app
+            .grant_secret_access(&actor, &id, input)
+            .await
+            .map(|_| ())
+    } else if f.op == "revoke_access" {
+        state
+            .app
+            .revoke_secret_access(&actor, &id, &f.user_id)
+            .await
+            .map(|_| ())
     } else {
         state
             .app

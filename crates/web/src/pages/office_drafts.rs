@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qltt_app::office::delivery::ExternalRecipient;
+use qltt_app::office::draft_text::DraftTextRetryInput;
 use qltt_app::office::drafts::{Draft, DraftActionInput, DraftInput};
 use qltt_app::{Actor, AppError, ErrorKind};
 use qltt_domain::office::drafting::{Channel, DraftState};
@@ -206,6 +207,8 @@ struct DetailPage {
     can_review: bool,
     can_sign: bool,
     can_send: bool,
+    /// The drafter or a leader of the draft's scope may have a failed file read again.
+    can_retry_text: bool,
     form: DraftForm,
     c: Choices,
     /// Units of the product the document may be sent to: (id, name).
@@ -251,11 +254,15 @@ async fn detail_page(
     } else {
         Vec::new()
     };
+    let can_retry_text = (own && actor.may(Permission::DraftDocuments))
+        || (actor.may(Permission::ReviewDrafts)
+            && app.in_scope(actor, &d.row.unit_id).await.unwrap_or(false));
     let status = error
         .as_ref()
         .map(|e| crate::error::status_of(e.kind))
         .unwrap_or(StatusCode::OK);
     let page = DetailPage {
+        can_retry_text,
         can_edit,
         can_submit: can_edit && d.may("submit"),
         can_review: actor.may(Permission::ReviewDrafts) && !own && d.may("approve"),
@@ -281,7 +288,8 @@ pub async fn detail(
     detail_page(&state, &actor, &id, None, None, q.done.is_some()).await
 }
 
-/// The step forms post `op` = edit | submit | approve | reject | sign | send; a send names its
+/// The step forms post `op` = edit | submit | approve | reject | sign | send | text_retry (with
+/// `sha256`: a failed file read again); a send names its
 /// units with repeated `recipient_unit_ids` fields and one outside recipient with
 /// `external_name` and `external_channel`.
 pub async fn act(
@@ -299,7 +307,15 @@ pub async fn act(
     };
     let op = get("op");
     let app = &state.app;
-    let result = if op == "edit" {
+    let result = if op == "text_retry" {
+        let input = DraftTextRetryInput {
+            sha256: get("sha256"),
+        };
+        app.retry_draft_text(&actor, &id, input)
+            .await
+            .map(|_| ())
+            .map_err(|e| (e, None))
+    } else if op == "edit" {
         let f = DraftForm {
             unit_id: String::new(),
             doc_type: get("doc_type"),
