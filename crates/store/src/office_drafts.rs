@@ -215,14 +215,19 @@ pub async fn visible(
     pool: &AnyPool,
     home: &str,
     user_id: &str,
+    reads_secrets: bool,
     state: Option<&str>,
     before: Option<(&str, &str)>,
     limit: i64,
 ) -> Result<Vec<DraftRow>, StoreError> {
+    // A draft with a secrecy level is listed only to those who read secrets or are named on it,
+    // inside the query so that a page is never short and its cursor never skips a row.
     let sql = format!(
         "SELECT {COLUMNS} FROM office_drafts WHERE (drafted_by = $2 OR unit_id IN ({SCOPE_SUBQUERY})) \
          AND ($3 = '' OR state = $3) \
          AND (updated_at < $4 OR (updated_at = $4 AND id < $5)) \
+         AND ($7 = 1 OR confidentiality = 'normal' OR drafted_by = $2 OR reviewed_by = $2 \
+              OR signed_by = $2) \
          ORDER BY updated_at DESC, id DESC LIMIT $6"
     );
     let (at, id) = before.unwrap_or(("9999", "~"));
@@ -233,6 +238,7 @@ pub async fn visible(
         .bind(at)
         .bind(id)
         .bind(limit)
+        .bind(i64::from(reads_secrets))
         .fetch_all(pool)
         .await?)
 }

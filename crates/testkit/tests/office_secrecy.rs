@@ -531,6 +531,62 @@ async fn a_secret_draft_is_read_by_its_drafter_and_leaders(t: TestApp) {
     assert!(!list.to_string().contains("Móng Cái"), "{list}");
     let (_, list) = t.get(&head, "/api/v1/office-documents/drafts").await;
     assert!(list.to_string().contains("Móng Cái"), "{list}");
+    // Paging is filtered inside the query: with an ordinary draft written before the secret one
+    // and a newer one after it, the accountant's pages of one draft each are full and walk
+    // from the newest to the oldest without the secret one in between.
+    let mut ordinary = Vec::new();
+    for summary in [
+        "Báo cáo tuần về thị trường xăng dầu",
+        "Tờ trình mua sắm thiết bị",
+    ] {
+        let (s, d) = t
+            .post(
+                &drafter,
+                "/api/v1/office-documents/drafts",
+                json!({"doc_type": "report", "summary": summary, "recipients": "Chi cục"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{d}");
+        ordinary.push(d["id"].as_str().unwrap().to_string());
+    }
+    // The secret one becomes the middle one: the newest one's last change, an older id.
+    t.sql(&format!(
+        "UPDATE office_drafts SET updated_at = (SELECT updated_at FROM office_drafts WHERE id = '{}') \
+         WHERE id = '{id}'",
+        ordinary[1]
+    ))
+    .await;
+    let (mut seen, mut cursor) = (Vec::new(), String::new());
+    for _ in 0..10 {
+        let (s, page) = t
+            .get(
+                &attacker,
+                &format!("/api/v1/office-documents/drafts?limit=1{cursor}"),
+            )
+            .await;
+        assert_eq!(s, 200, "{page}");
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() == 1 || page["next_cursor"].is_null(), "{page}");
+        seen.extend(items.iter().map(|d| d["id"].as_str().unwrap().to_string()));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={}", urlencoding(c)),
+            None => break,
+        }
+    }
+    assert!(!seen.contains(&id), "{seen:?}");
+    assert!(
+        ordinary.iter().all(|o| seen.contains(o)),
+        "{seen:?} should hold {ordinary:?}"
+    );
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 on_both!(
     a_secret_draft_is_read_only_by_its_drafter_and_the_leaders,
